@@ -1,0 +1,16 @@
+/* vmcompat: predictable QEMU live migration.  Umbrella header. */
+#ifndef VMCOMPAT_H
+#define VMCOMPAT_H
+
+#include "vmcompat/error.h"
+#include "vmcompat/json.h"
+#include "vmcompat/source.h"
+#include "vmcompat/stream.h"
+#include "vmcompat/vmstate.h"
+
+#define VMCOMPAT_VERSION "0.1.0"
+
+/* Library version string. */
+const char *vmc_version(void);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * Custom VMStateInfo decoders: "pci irq state", "msix state", "virtio",
+ * "virtqueue_extra_state".  They know PCI and virtio, so they live with the
+ * device models; the vmstate walkers call vmc_decode_custom().
+ */
+#include "vmstate/decode.h"
+#include "devices/virtio_blob.h"
+#include "common/error_internal.h"
+#include "common/source_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- pci irq state: 4 x be32, each 0 or 1 -------------------------------- */
+
+static int decode_irq_state(vmc_decode_ctx *dc, const char *name, uint64_t size, vmc_value **out)
+{
+    if (size == UINT64_MAX) {
+        size = 16;
+    }
+    if (size != 16) {
+        return vmc_decode_leaf(dc, name, "pci irq state", size, out);
+    }
+    int rc = vmc_decode_need(dc, 16, "pci irq state");
+    if (rc) {
+        return rc;
+    }
+    vmc_value *arr = vmc_value_new(dc->arena, VMC_VALUE_ARRAY, name, "pci irq state");
+    if (!arr) {
+        return vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
+    }
+    arr->offset = vmc_cursor_abs(&dc->cur);
+    arr->size = 16;
+    arr->raw = dc->cur.base + dc->cur.pos;
+    for (int i = 0; i < 4; i++) {
+        vmc_value *e;
+        if ((rc = vmc_decode_leaf(dc, NULL, "int32", 4, &e))) {
+            return rc;
+        }
+        if (e->v.i != 0 && e->v.i != 1) {
+            vmc_decode_warn(dc, "irq state %lld: must be 0 or 1 (QEMU refuses to load it)",
+                            (long long)e->v.i);
+        }
+        if (vmc_value_add(dc->arena, arr, e)) {
+            return vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
+        }
+    }
+    *out = arr;
+    return 0;
+}
+
+/* ---- msix state: N x 16-byte table entries (LE) + ceil(N/8) PBA bytes ---- */
+
+/* Solve 16 N + ceil(N / 8) = size; returns -1 when no N fits. */
+static int64_t msix_vectors_for_size(uint64_t size)
+{
+    uint64_t n = size / 16;
+    for (uint64_t c = n > 2 ? n - 2 : 0; c <= n + 1; c++) {
+        if (16 * c + (c + 7) / 8 == size) {
+            return (int64_t)c;
+        }
+    }
+    return -1;
+}
+
+int vmc_decode_msix(vmc_decode_ctx *dc, const char *name, uint64_t nvectors, vmc_value **out)
+{
+    uint64_t size = 16 * nvectors + (nvectors + 7) / 8;
+    int rc = vmc_decode_need(dc, size, "msix state");
+    if (rc) {
+        return rc;
+    }
+    vmc_value *s = vmc_value_new(dc->arena, VMC_VALUE_STRUCT, name, "msix state");
+    vmc_value *table = vmc_value_new(dc->arena, VMC_VALUE_ARRAY, "table", "msix table");
+    if (!s || !table) {
+        return vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
+    }
+    s->offset = table->offset = vmc_cursor_abs(&dc->cur);
+    s->size = size;
+    s->raw = table->raw = dc->cur.base + dc->cur.pos;
+    table->size = 16 * nvectors;
+    for (uint64_t i = 0; i < nvectors; i++) {
+        const uint8_t *p = dc->cur.base + dc->cur.pos;
+        vmc_value *e = vmc_value_new(dc->arena, VMC_VALUE_STRUCT, NULL, "msix entry");
+        if (!e) {
+            return vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
+        }
+        e->offset = vmc_cursor_abs(&dc->cur);
+        e->size = 16;
+        e->raw = p;
+        static const char *names[] = { "addr", "data", "vector_control" };
+        for (int k = 0; k < 3; k++) {
+            vmc_value *f = vmc_value_new(dc->arena, VMC_VALUE_UINT, names[k], "le");
+            if (!f) {
+                return vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
+            }
+            if (k == 0) {
+                f->v.u = (uint64_t)vmc_le32(p) | ((uint64_t)vmc_le32(p + 4) << 32);
+                f->width = 8;
+                f->size = 8;
+                f->offset = e->offset;
+                f->raw = p;
+            } else {
+                f->v.u = vmc_le32(p + 4 + 4 * k);
+                f->width = 4;
+                f->size = 4;
+                f->offset = e->offset + 4 + 4 * k;
+                f->raw = p + 4 + 4 * k;
+            }
+            if (vmc_value_add(dc->arena, e, f)) {
+                return vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
+            }
+        }
+        if (vmc_value_add(dc->arena, table, e)) {
+            return vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
+        }
+        dc->cur.pos += 16;
+    }
+    vmc_value *pba;
+    if (vmc_value_add(dc->arena, s, table) ||
+        (rc = vmc_decode_leaf(dc, "pba", "buffer", (nvectors + 7) / 8, &pba)) ||
+        vmc_value_add(dc->arena, s, pba)) {
+        return rc ? rc : vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
+    }
+    *out = s;
+    return 0;
+}
+
+static int decode_msix_state(vmc_decode_ctx *dc, const char *name, uint64_t size,
+                             vmc_value **out)
+{
+    int64_t n = size == UINT64_MAX ? -1 : msix_vectors_for_size(size);
+    if (n < 0) {
+        if (size == UINT64_MAX) {
+            return vmc_decode_fail(dc, VMC_EUNSUPPORTED,
+                                   "msix state needs the device's vector count");
+        }
+        vmc_decode_warn(dc, "msix state of %llu bytes matches no vector count; kept as bytes",
+                        (unsigned long long)size);
+        return vmc_decode_leaf(dc, name, "msix state", size, out);
+    }
+    return vmc_decode_msix(dc, name, (uint64_t)n, out);
+}
+
+int vmc_decode_custom(vmc_decode_ctx *dc, const char *name, const char *type,
+                      const char *outer_vmsd, uint64_t size, vmc_value **out)
+{
+    if (strcmp(type, "pci irq state") == 0) {
+        return decode_irq_state(dc, name, size, out);
+    }
+    if (strcmp(type, "msix state") == 0) {
+        return decode_msix_state(dc, name, size, out);
+    }
+    if (strcmp(type, "virtio") == 0 && size != UINT64_MAX) {
+        size_t start = dc->cur.pos;
+        int saved_scope = dc->nscope, saved_depth = dc->depth;
+        char saved_path[VMC_PATH_MAX];
+        memcpy(saved_path, dc->path, sizeof(saved_path));
+        int rc = vmc_virtio_blob_decode(dc, name, outer_vmsd, size, out);
+        dc->nscope = saved_scope;
+        dc->depth = saved_depth;
+        memcpy(dc->path, saved_path, sizeof(saved_path));
+        if (rc == 0) {
+            return 0;
+        }
+        if (rc != VMC_EUNSUPPORTED) {
+            /* Keep the error text as a warning; show the blob as bytes. */
+            char buf[VMC_ERROR_TEXT_MAX + 64];
+            vmc_error_format(vmc_error_last(), buf, sizeof(buf));
+            dc->cur.pos = start;
+            vmc_decode_warn(dc, "virtio blob not decoded: %s", buf);
+        } else {
+            dc->cur.pos = start;
+        }
+        return vmc_decode_leaf(dc, name, type, size, out);
+    }
+    if (strcmp(type, "virtqueue_extra_state") == 0) {
+        /* virtio-pci's load_extra_state: the virtio_pci vmsd at version 1 */
+        size_t start = dc->cur.pos;
+        int rc = vmc_engine_decode(dc, &vmc_vmsd_virtio_pci, 1, name, out);
+        if (rc == 0 && (size == UINT64_MAX || dc->cur.pos - start == size)) {
+            (*out)->type = type;
+            return 0;
+        }
+        if (size == UINT64_MAX) {
+            return rc;
+        }
+        dc->cur.pos = start;
+        return vmc_decode_leaf(dc, name, type, size, out);
+    }
+    if (strcmp(type, "virtio") == 0 && size == UINT64_MAX) {
+        return vmc_virtio_blob_decode(dc, name, outer_vmsd, size, out);
+    }
+    if (size == UINT64_MAX) {
+        return vmc_decode_fail(dc, VMC_EUNSUPPORTED, "no decoder for '%s' without a size", type);
+    }
+    /* pci config, shpc, virtqueue_extra_state without model ...: bytes. */
+    return vmc_decode_leaf(dc, name, type, size, out);
+}

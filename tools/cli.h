@@ -1,0 +1,18 @@
+/* Shared declarations of the vmcompat command-line verbs. */
+#ifndef VMC_TOOLS_CLI_H
+#define VMC_TOOLS_CLI_H
+
+#include "vmcompat/vmcompat.h"
+
+enum {
+    VMC_EXIT_OK = 0,
+    VMC_EXIT_INVALID = 1,   /* invalid / incompatible input */
+    VMC_EXIT_USAGE = 2,
+};
+
+int cmd_inspect(int argc, char **argv);
+
+/* Print "vmcompat <verb>: <last error>" to stderr. */
+void cli_print_error(const char *verb);
+
+#endif
