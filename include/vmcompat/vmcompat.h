@@ -4,6 +4,7 @@
 
 #include "vmcompat/error.h"
 #include "vmcompat/json.h"
+#include "vmcompat/models.h"
 #include "vmcompat/source.h"
 #include "vmcompat/stream.h"
 #include "vmcompat/vmstate.h"

@@ -5,6 +5,7 @@
  */
 #include "vmstate/decode.h"
 #include "devices/virtio_blob.h"
+#include "devices/pci_config.h"
 #include "common/error_internal.h"
 #include "common/source_internal.h"
 
@@ -126,10 +127,36 @@ int vmc_decode_msix(vmc_decode_ctx *dc, const char *name, uint64_t nvectors, vmc
     return 0;
 }
 
+/* The device's PCI config decoded earlier in this section (nearest scope first). */
+static const vmc_value *find_pci_config(const vmc_value *v, int depth)
+{
+    if (!v || depth > 4) {
+        return NULL;
+    }
+    if (v->type && strcmp(v->type, "pci config") == 0 && v->kind == VMC_VALUE_BYTES) {
+        return v;
+    }
+    for (size_t i = 0; i < v->nchild; i++) {
+        const vmc_value *c = find_pci_config(v->child[i], depth + 1);
+        if (c) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
 static int decode_msix_state(vmc_decode_ctx *dc, const char *name, uint64_t size,
                              vmc_value **out)
 {
     int64_t n = size == UINT64_MAX ? -1 : msix_vectors_for_size(size);
+    if (size == UINT64_MAX) {
+        for (int i = dc->nscope - 1; i >= 0 && n < 0; i--) {
+            const vmc_value *cfg = find_pci_config(dc->scope[i], 0);
+            if (cfg) {
+                n = vmc_pci_msix_vectors(cfg->v.bytes.p, cfg->v.bytes.n);
+            }
+        }
+    }
     if (n < 0) {
         if (size == UINT64_MAX) {
             return vmc_decode_fail(dc, VMC_EUNSUPPORTED,

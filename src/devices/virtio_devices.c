@@ -15,3 +15,8 @@ const vmc_virtio_device_def vmc_virtio_devices[] = {
 const vmc_hook_def vmc_hooks_virtio[] = {
     { NULL, 0, NULL, NULL },
 };
+
+/* Top-level (outer) virtio vmsds: each holds the single `virtio` field. */
+const vmc_vmsd *const vmc_vmsds_virtio[] = {
+    NULL,
+};

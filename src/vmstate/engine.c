@@ -35,7 +35,8 @@ static int oom(vmc_decode_ctx *dc)
 
 static vmc_hook_ctx hook_ctx(vmc_decode_ctx *dc)
 {
-    vmc_hook_ctx h = { .scope = dc->scope, .nscope = dc->nscope, .device = dc->device };
+    vmc_hook_ctx h = { .scope = dc->scope, .nscope = dc->nscope, .device = dc->device,
+                       .next = dc->cur.base + dc->cur.pos, .next_len = vmc_cursor_left(&dc->cur) };
     return h;
 }
 
@@ -58,6 +59,27 @@ static const char *field_display_name(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, 
     char buf[300];
     snprintf(buf, sizeof(buf), "%s[%zu]", name, before);
     return vmc_arena_strdup(dc->arena, buf);
+}
+
+/* QEMU's vmsd_can_compress(): may the vmdesc write this array as one entry? */
+static bool can_compress(const vmc_field *f)
+{
+    if (f->exists) {
+        return false;
+    }
+    if ((f->flags & (VMC_F_STRUCT | VMC_F_VSTRUCT)) && f->vmsd) {
+        if (f->flags & VMC_F_STRUCT) {
+            for (size_t i = 0; f->vmsd->fields && f->vmsd->fields[i].name; i++) {
+                if (!can_compress(&f->vmsd->fields[i])) {
+                    return false;
+                }
+            }
+            if (f->vmsd->subsections) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 static int field_present(vmc_decode_ctx *dc, const vmc_field *f, int version, bool *present)
@@ -227,7 +249,7 @@ static int decode_fields(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, int version, 
             }
             arr->offset = vmc_cursor_abs(&dc->cur);
             arr->raw = dc->cur.base + dc->cur.pos;
-            arr->compressible = !f->exists;
+            arr->compressible = can_compress(f);
             for (int64_t k = 0; k < n; k++) {
                 char idx[32];
                 snprintf(idx, sizeof(idx), "[%lld]", (long long)k);
@@ -239,9 +261,6 @@ static int decode_fields(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, int version, 
                 vmc_decode_path_pop(dc, o2);
                 if (vmc_value_add(dc->arena, arr, e)) {
                     return oom(dc);
-                }
-                if (e->kind == VMC_VALUE_STRUCT && e->nsub) {
-                    arr->compressible = false;
                 }
             }
             arr->size = (uint64_t)(vmc_cursor_abs(&dc->cur) - arr->offset);

@@ -26,6 +26,12 @@ const vmc_hook_def vmc_hooks_core[] = {
 static const vmc_hook_def *const registry[] = {
     vmc_hooks_core,
     vmc_hooks_virtio,
+    vmc_hooks_pci,
+    vmc_hooks_cpu,
+    vmc_hooks_q35,
+    vmc_hooks_i440fx,
+    vmc_hooks_isa,
+    vmc_hooks_pcidev,
 };
 
 const vmc_hook_def *vmc_hook_find(const char *name, vmc_hook_kind kind)

@@ -18,6 +18,11 @@ typedef struct vmc_hook_ctx {
     const vmc_value *const *scope;   /* enclosing structs, outermost first */
     int nscope;
     void *device;                    /* model context, may be NULL */
+    /* Decoding only: the bytes at the current position (the field's own
+     * bytes when a field_exists hook runs), for hooks that must infer a
+     * device property from the data when no model says it. */
+    const uint8_t *next;
+    size_t next_len;
 } vmc_hook_ctx;
 
 typedef enum vmc_hook_kind {
@@ -44,5 +49,11 @@ int64_t vmc_hook_int(const vmc_hook_ctx *ctx, const char *name, int64_t dflt);
 /* Registry: every module contributes a NULL-terminated (name == NULL) table. */
 extern const vmc_hook_def vmc_hooks_core[];
 extern const vmc_hook_def vmc_hooks_virtio[];
+extern const vmc_hook_def vmc_hooks_pci[];
+extern const vmc_hook_def vmc_hooks_cpu[];
+extern const vmc_hook_def vmc_hooks_q35[];
+extern const vmc_hook_def vmc_hooks_i440fx[];
+extern const vmc_hook_def vmc_hooks_isa[];
+extern const vmc_hook_def vmc_hooks_pcidev[];
 
 #endif

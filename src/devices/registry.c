@@ -1,0 +1,37 @@
+/* Registry of built-in top-level descriptors; see registry.h. */
+#include "devices/registry.h"
+#include "vmcompat/models.h"
+
+#include <string.h>
+
+static const vmc_vmsd *const *const groups[] = {
+    vmc_vmsds_core, vmc_vmsds_pci, vmc_vmsds_cpu, vmc_vmsds_q35,
+    vmc_vmsds_i440fx, vmc_vmsds_isa, vmc_vmsds_virtio, vmc_vmsds_pcidev,
+};
+
+const vmc_vmsd *vmc_devices_find_vmsd(const char *name)
+{
+    if (!name) {
+        return NULL;
+    }
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+        for (size_t i = 0; groups[g][i]; i++) {
+            if (strcmp(groups[g][i]->name, name) == 0) {
+                return groups[g][i];
+            }
+        }
+    }
+    return NULL;
+}
+
+const char *vmc_devices_vmsd_name_of(const char *idstr)
+{
+    const char *slash = strrchr(idstr, '/');
+    return slash ? slash + 1 : idstr;
+}
+
+const vmc_vmsd *vmc_models_lookup(void *opaque, const char *idstr, uint32_t instance_id,
+                                  uint32_t version_id)
+{
+    return vmc_devices_find_vmsd(vmc_devices_vmsd_name_of(idstr));
+}

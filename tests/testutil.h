@@ -1,0 +1,49 @@
+/* Helpers for the cmocka tests. */
+#ifndef VMC_TESTUTIL_H
+#define VMC_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "vmcompat/vmcompat.h"
+
+/*
+ * Directory of the shared QEMU corpus: $VMC_CORPUS_DIR, else the build-time
+ * default (../shared/corpus next to the source tree), else /work/shared/corpus.
+ * Fails the test (never skips) when none exists.
+ */
+const char *tu_corpus_dir(void);
+
+/* Read a file, gunzipping it when the name ends in .gz.  Fails the test on error. */
+uint8_t *tu_read_file(const char *path, size_t *len);
+
+/* Path inside the corpus ("streams/x.mig.gz"); returns a static buffer. */
+const char *tu_corpus_path(const char *rel);
+
+/* Load a corpus stream by id ("s-pc-q35-7.2--none--fresh"). */
+uint8_t *tu_corpus_stream(const char *id, size_t *len);
+
+/* Parse a JSON file of the corpus (gz allowed); caller puts the object. */
+struct json_object *tu_corpus_json(const char *rel);
+
+/* Path of the vmcompat CLI built with the tests. */
+const char *tu_cli(void);
+
+/*
+ * Run the CLI with argv (NULL-terminated, argv[0] ignored), feeding stdin
+ * from in/in_len (NULL: /dev/null).  Returns the exit code; stdout and
+ * stderr are returned as malloc'd NUL-terminated strings.
+ */
+int tu_run_cli(const char *const *argv, const void *in, size_t in_len, char **out, size_t *out_len,
+               char **err);
+
+/* Write data to a fresh temporary file; returns its malloc'd path. */
+char *tu_temp_file(const void *data, size_t len, const char *suffix);
+
+/* Source directory of the project. */
+const char *tu_source_dir(void);
+
+#endif
