@@ -6,7 +6,8 @@
 
 static const vmc_vmsd *const *const groups[] = {
     vmc_vmsds_core, vmc_vmsds_pci, vmc_vmsds_cpu, vmc_vmsds_q35,
-    vmc_vmsds_i440fx, vmc_vmsds_isa, vmc_vmsds_virtio, vmc_vmsds_pcidev,
+    vmc_vmsds_i440fx, vmc_vmsds_isa, vmc_vmsds_virtio, vmc_vmsds_bridges,
+    vmc_vmsds_pcidev, vmc_vmsds_media,
 };
 
 const vmc_vmsd *vmc_devices_find_vmsd(const char *name)
@@ -17,6 +18,29 @@ const vmc_vmsd *vmc_devices_find_vmsd(const char *name)
     for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
         for (size_t i = 0; groups[g][i]; i++) {
             if (strcmp(groups[g][i]->name, name) == 0) {
+                return groups[g][i];
+            }
+        }
+    }
+    return NULL;
+}
+
+size_t vmc_devices_vmsd_count(void)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+        for (size_t i = 0; groups[g][i]; i++) {
+            n++;
+        }
+    }
+    return n;
+}
+
+const vmc_vmsd *vmc_devices_vmsd_at(size_t k)
+{
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+        for (size_t i = 0; groups[g][i]; i++) {
+            if (k-- == 0) {
                 return groups[g][i];
             }
         }

@@ -12,6 +12,10 @@
 /* The built-in top-level vmsd with this name, or NULL. */
 const vmc_vmsd *vmc_devices_find_vmsd(const char *vmsd_name);
 
+/* Iterate over every built-in top-level vmsd. */
+size_t vmc_devices_vmsd_count(void);
+const vmc_vmsd *vmc_devices_vmsd_at(size_t i);
+
 /* vmsd name of a section idstr: the part after the last '/' ("0000:00:1f.0/ICH9LPC"). */
 const char *vmc_devices_vmsd_name_of(const char *idstr);
 
@@ -24,7 +28,9 @@ extern const vmc_vmsd *const vmc_vmsds_i440fx[];  /* board_i440fx.c: I440FX, PII
 extern const vmc_vmsd *const vmc_vmsds_isa[];     /* isa.c: i8259, ioapic, hpet, rtc, pit, ps2 ... */
 extern const vmc_vmsd *const vmc_vmsds_virtio[];  /* virtio_devices.c: virtio-net, virtio-blk ... */
 
-extern const vmc_vmsd *const vmc_vmsds_pcidev[];  /* pci_devices.c: e1000, vga, xhci, hda ... */
+extern const vmc_vmsd *const vmc_vmsds_bridges[]; /* pci_bridges.c: root ports, bridges, switches */
+extern const vmc_vmsd *const vmc_vmsds_pcidev[];  /* pci_devices.c: NICs, watchdog, ivshmem ... */
+extern const vmc_vmsd *const vmc_vmsds_media[];   /* media_usb.c: display, audio, USB */
 
 /* Shared building blocks (pci_core.c). */
 extern const vmc_vmsd vmc_vmsd_pci_device;        /* "PCIDevice": use as VMC_STRUCT field */

@@ -32,6 +32,8 @@ static const vmc_hook_def *const registry[] = {
     vmc_hooks_i440fx,
     vmc_hooks_isa,
     vmc_hooks_pcidev,
+    vmc_hooks_bridges,
+    vmc_hooks_media,
 };
 
 const vmc_hook_def *vmc_hook_find(const char *name, vmc_hook_kind kind)

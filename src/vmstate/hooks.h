@@ -55,5 +55,7 @@ extern const vmc_hook_def vmc_hooks_q35[];
 extern const vmc_hook_def vmc_hooks_i440fx[];
 extern const vmc_hook_def vmc_hooks_isa[];
 extern const vmc_hook_def vmc_hooks_pcidev[];
+extern const vmc_hook_def vmc_hooks_bridges[];
+extern const vmc_hook_def vmc_hooks_media[];
 
 #endif
