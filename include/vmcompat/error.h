@@ -46,6 +46,12 @@ const vmc_error *vmc_error_last(void);
 /* Forget the last error. */
 void vmc_error_clear(void);
 
+/*
+ * Complete the last error with where it happened, for the parts it does
+ * not already name (offset < 0, section or field NULL: leave unchanged).
+ */
+void vmc_error_annotate(int64_t offset, const char *section, const char *field);
+
 /* Name of an error code, e.g. "truncated". */
 const char *vmc_error_code_name(int code);
 

@@ -5,6 +5,8 @@
 #include "vmcompat/error.h"
 #include "vmcompat/json.h"
 #include "vmcompat/models.h"
+#include "vmcompat/ram.h"
+#include "vmcompat/summary.h"
 #include "vmcompat/source.h"
 #include "vmcompat/stream.h"
 #include "vmcompat/vmstate.h"

@@ -77,6 +77,27 @@ int vmc_value_version(const vmc_value *v);
  */
 const vmc_value *vmc_value_get(const vmc_value *v, const char *path);
 
+/* ---- value output ---------------------------------------------------------- */
+
+typedef struct vmc_json vmc_json;
+
+/*
+ * Write a value as typed JSON (the "state" of `inspect --format json`; the
+ * shape is in schemas/inspect.schema.json): every node has name, type,
+ * offset and size; scalars a "value"; structs "fields" and "subsections";
+ * arrays "array_len" and "value" (scalars) or "elements".  PCI config
+ * space additionally gets a decoded "pci" summary.
+ */
+void vmc_value_write_json(const vmc_value *v, vmc_json *j);
+
+/*
+ * Write a section's value exactly as QEMU 7.2's scripts/analyze-migration.py
+ * prints it with -d state: structs as objects keyed by field and subsection
+ * names, integers as "0x%0Nx" strings (negative signed ones as "0x.. (-n)"),
+ * bools as JSON booleans, everything else as space-separated hex bytes.
+ */
+void vmc_value_write_analyze(const vmc_value *v, vmc_json *j);
+
 /* ---- built-in descriptors (mirrors VMStateDescription) ------------------- */
 
 /* VMStateFlags, same values as QEMU's VMS_* */

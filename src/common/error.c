@@ -101,3 +101,11 @@ char *vmc_error_format(const vmc_error *err, char *buf, size_t len)
     }
     return buf;
 }
+
+void vmc_error_annotate(int64_t offset, const char *section, const char *field)
+{
+    if (offset >= 0 && last_error.offset < 0) {
+        last_error.offset = offset;
+    }
+    vmc_error_add_context(section, field);
+}

@@ -224,7 +224,7 @@ int vmc_source_read(vmc_source *s, void *dst, size_t n, const char *what)
         if (!s->memory && chunk > s->cap) {
             chunk = s->cap;
         }
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         int64_t got = vmc_source_peek(s, chunk, &p);
         if (got < 0) {
             return (int)got;
@@ -283,7 +283,7 @@ int vmc_source_skip(vmc_source *s, uint64_t n, const char *what)
 
 int vmc_source_get_u8(vmc_source *s, uint8_t *v, const char *what)
 {
-    const uint8_t *p;
+    const uint8_t *p = NULL;
     int64_t got = vmc_source_peek(s, 1, &p);
     if (got < 0) {
         return (int)got;
@@ -317,7 +317,7 @@ GET_BE(64, vmc_be64)
 
 bool vmc_source_at_end(vmc_source *s)
 {
-    const uint8_t *p;
+    const uint8_t *p = NULL;
     return vmc_source_peek(s, 1, &p) == 0;
 }
 

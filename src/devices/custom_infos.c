@@ -224,3 +224,81 @@ int vmc_decode_custom(vmc_decode_ctx *dc, const char *name, const char *type,
     /* pci config, shpc, virtqueue_extra_state without model ...: bytes. */
     return vmc_decode_leaf(dc, name, type, size, out);
 }
+
+/* ---- decoded views for JSON output ------------------------------------------ */
+
+#include "vmcompat/json.h"
+
+static void json_hex16(vmc_json *j, const char *key, unsigned v, int digits)
+{
+    vmc_json_key(j, key);
+    vmc_json_stringf(j, "0x%0*x", digits, v);
+}
+
+/* A summary of a config space: ids, class, header and the capability chains. */
+static void annotate_pci_config(const uint8_t *c, size_t n, vmc_json *j)
+{
+    if (n < 64) {
+        return;
+    }
+    vmc_json_key(j, "pci");
+    vmc_json_begin_object(j);
+    json_hex16(j, "vendor_id", vmc_le16(c), 4);
+    json_hex16(j, "device_id", vmc_le16(c + 2), 4);
+    json_hex16(j, "command", vmc_le16(c + 4), 4);
+    json_hex16(j, "status", vmc_le16(c + 6), 4);
+    json_hex16(j, "revision", c[8], 2);
+    json_hex16(j, "class", (unsigned)(c[0x0b] << 16 | c[0x0a] << 8 | c[9]), 6);
+    json_hex16(j, "header_type", c[0x0e], 2);
+    if ((c[0x0e] & 0x7f) == 0) {
+        json_hex16(j, "subsystem_vendor_id", vmc_le16(c + 0x2c), 4);
+        json_hex16(j, "subsystem_id", vmc_le16(c + 0x2e), 4);
+    }
+    json_hex16(j, "interrupt_pin", c[0x3d], 2);
+    vmc_json_key(j, "capabilities");
+    vmc_json_begin_array(j);
+    if (c[6] & 0x10) {
+        unsigned off = c[0x34] & 0xfc;
+        for (int hops = 0; off >= 0x40 && off + 1 < n && off < 0x100 && hops < 48; hops++) {
+            vmc_json_begin_object(j);
+            json_hex16(j, "offset", off, 2);
+            json_hex16(j, "id", c[off], 2);
+            const char *nm = vmc_pci_cap_name(c[off]);
+            vmc_json_key(j, "name");
+            vmc_json_string(j, nm ? nm : "unknown");
+            vmc_json_end_object(j);
+            off = c[off + 1] & 0xfc;
+        }
+    }
+    vmc_json_end_array(j);
+    if (n >= 4096) {
+        vmc_json_key(j, "extended_capabilities");
+        vmc_json_begin_array(j);
+        unsigned off = 0x100;
+        for (int hops = 0; off >= 0x100 && off + 4 <= n && hops < 960; hops++) {
+            uint32_t hdr = vmc_le32(c + off);
+            if (hdr == 0 || hdr == 0xffffffff) {
+                break;
+            }
+            vmc_json_begin_object(j);
+            json_hex16(j, "offset", off, 3);
+            json_hex16(j, "id", hdr & 0xffff, 4);
+            const char *nm = vmc_pci_ext_cap_name(hdr & 0xffff);
+            vmc_json_key(j, "name");
+            vmc_json_string(j, nm ? nm : "unknown");
+            vmc_json_key(j, "version");
+            vmc_json_uint(j, (hdr >> 16) & 0xf);
+            vmc_json_end_object(j);
+            off = (hdr >> 20) & 0xffc;
+        }
+        vmc_json_end_array(j);
+    }
+    vmc_json_end_object(j);
+}
+
+void vmc_custom_info_annotate(const vmc_value *v, vmc_json *j)
+{
+    if (v->type && strcmp(v->type, "pci config") == 0 && v->kind == VMC_VALUE_BYTES) {
+        annotate_pci_config(v->v.bytes.p, v->v.bytes.n, j);
+    }
+}

@@ -29,3 +29,7 @@ unsigned vmc_pci_find_cap(const uint8_t *config, size_t len, uint8_t id);
 unsigned vmc_pci_msix_vectors(const uint8_t *config, size_t len);
 
 #endif
+
+/* Name of a standard / extended capability id ("PCI Express", "AER" ...), or NULL. */
+const char *vmc_pci_cap_name(uint8_t id);
+const char *vmc_pci_ext_cap_name(uint16_t id);

@@ -7,6 +7,8 @@
 #include "migrate-stream/reader_internal.h"
 #include "common/error_internal.h"
 
+#include <stdarg.h>
+
 #include <string.h>
 
 #define COMPRESS_BOUND_4K 4110   /* compressBound(4096) of zlib */
@@ -70,6 +72,11 @@ static int read_block_entry(vmc_reader *r, vmc_event *ev)
                         (unsigned long long)r->mem_size_left);
     }
     r->mem_size_left -= used;
+    if (g_hash_table_size(r->block_len) < 4096) {
+        uint64_t *lenp = g_new(uint64_t, 1);
+        *lenp = used;
+        g_hash_table_replace(r->block_len, g_strdup(r->name_buf), lenp);
+    }
     if (r->mem_size_left == 0) {
         r->in_mem_size = false;
     }
@@ -134,6 +141,18 @@ int vmc_ram_next(vmc_reader *r, vmc_event *ev, bool *payload_done)
                                 "Ack, bad migration stream! CONTINUE page record without a "
                                 "previous block (Illegal RAM offset %llx)",
                                 (unsigned long long)addr);
+            }
+            const uint64_t *blen = g_hash_table_lookup(r->block_len, r->last_block);
+            if (blen && addr >= *blen) {
+                return ram_fail(r, VMC_EFORMAT, ev->offset, "offset",
+                                "Illegal RAM offset %llx: block '%s' has 0x%llx bytes",
+                                (unsigned long long)addr, r->last_block,
+                                (unsigned long long)*blen);
+            }
+            if (!blen && g_hash_table_size(r->block_len) && !(flags & VMC_RAM_CONTINUE)) {
+                vmc_reader_warn(r, "page record at 0x%llx for RAM block '%s', which the block "
+                                "list does not contain", (unsigned long long)ev->offset,
+                                r->last_block);
             }
             ev->kind = VMC_EV_RAM_PAGE;
             ev->u.page.block = r->last_block;

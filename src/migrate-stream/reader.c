@@ -79,6 +79,7 @@ int vmc_reader_new(vmc_reader **out, vmc_source *src, const vmc_reader_options *
     }
     r->sections = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     r->warnings = g_ptr_array_new_with_free_func(g_free);
+    r->block_len = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     r->arena = vmc_arena_new();
     r->page_size = 4096;
     r->page_mask = 4095;
@@ -101,6 +102,7 @@ void vmc_reader_free(vmc_reader *r)
     }
     g_hash_table_destroy(r->sections);
     g_ptr_array_free(r->warnings, TRUE);
+    g_hash_table_destroy(r->block_len);
     vmc_arena_free(r->arena);
     vmc_vmdesc_free(r->vmdesc);
     free(r->vmdesc_used);

@@ -59,6 +59,7 @@ struct vmc_reader {
     uint64_t mem_size_left;      /* block list bytes still to come */
     bool in_mem_size;
     char name_buf[256];
+    GHashTable *block_len;       /* listed RAM block name -> used_length (uint64_t*) */
 
     /* block and dirty-bitmap */
     char blk_dev[256];

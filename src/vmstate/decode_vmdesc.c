@@ -99,6 +99,7 @@ static int decode_field(vmc_decode_ctx *dc, const vmc_vd_struct *s, const vmc_vd
             return oom(dc);
         }
         arr->compressible = true;
+        arr->field_array = true;
         arr->offset = vmc_cursor_abs(&dc->cur);
         arr->raw = dc->cur.base + dc->cur.pos;
         size_t start = dc->cur.pos;
@@ -137,6 +138,7 @@ static int decode_field(vmc_decode_ctx *dc, const vmc_vd_struct *s, const vmc_vd
             }
             arr->offset = vmc_cursor_abs(&dc->cur);
             arr->raw = dc->cur.base + dc->cur.pos;
+            arr->field_array = true;
         } else if ((uint64_t)f->index != arr->nchild) {
             rc = vmc_decode_fail(dc, VMC_EFORMAT, "vmdesc element index %lld out of order "
                                  "(expected %zu)", (long long)f->index, arr->nchild);

@@ -166,7 +166,7 @@ static int decode_fields(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, int version, 
     int rc;
     for (size_t i = 0; vmsd->fields && vmsd->fields[i].name; i++) {
         const vmc_field *f = &vmsd->fields[i];
-        bool present;
+        bool present = false;
         if ((rc = field_present(dc, f, version, &present))) {
             return rc;
         }
@@ -250,6 +250,7 @@ static int decode_fields(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, int version, 
             arr->offset = vmc_cursor_abs(&dc->cur);
             arr->raw = dc->cur.base + dc->cur.pos;
             arr->compressible = can_compress(f);
+            arr->field_array = true;
             for (int64_t k = 0; k < n; k++) {
                 char idx[32];
                 snprintf(idx, sizeof(idx), "[%lld]", (long long)k);

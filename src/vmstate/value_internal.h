@@ -14,6 +14,7 @@ struct vmc_value {
     unsigned width;            /* integers: bytes */
     bool is_subsection;
     bool compressible;         /* ARRAY: vmdesc may write it as one entry with array_len */
+    bool field_array;          /* ARRAY: an array field of a vmsd (not a custom info's parts) */
     int64_t offset;            /* absolute stream offset */
     uint64_t size;             /* wire bytes */
     const uint8_t *raw;        /* wire bytes (may be NULL) */
