@@ -299,7 +299,7 @@ int vmc_source_get_u8(vmc_source *s, uint8_t *v, const char *what)
 #define GET_BE(bits, conv)                                                    \
     int vmc_source_get_be##bits(vmc_source *s, uint##bits##_t *v, const char *what) \
     {                                                                         \
-        const uint8_t *p;                                                     \
+        const uint8_t *p = NULL;                                                    \
         int64_t got = vmc_source_peek(s, bits / 8, &p);                       \
         if (got < 0) {                                                        \
             return (int)got;                                                  \
