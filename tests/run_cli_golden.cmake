@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.18)
 # Golden CLI tests: each directory DIR/<name>/ holds
 #   cmd     arguments, one per line; @SRC@ is the source dir, @CORPUS@ the corpus dir
 #   stdin   (optional) file fed to standard input
