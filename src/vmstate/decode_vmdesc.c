@@ -32,6 +32,13 @@ static int decode_elem(vmc_decode_ctx *dc, const vmc_vd_struct *owner, const vmc
         return rc;
     }
     const vmc_info *info = vmc_info_find(f->type);
+    /* A NULL element of a VMS_ARRAY_OF_POINTER field is the one byte 0x30 and
+     * keeps the field's type in the vmdesc (size 1 where an element of the
+     * type cannot have 1 byte). */
+    if (f->size == 1 && dc->cur.base[dc->cur.pos] == 0x30 &&
+        (f->nested || (info && info->width > 1))) {
+        return vmc_decode_leaf(dc, name, "nullptr", 1, out);
+    }
     if (f->nested && (!info || info->cls == VMC_INFO_STRUCT)) {
         size_t start = dc->cur.pos;
         vmc_value *v = vmc_value_new(dc->arena, VMC_VALUE_STRUCT, name, f->type);
