@@ -16,6 +16,7 @@ static const struct verb {
     const char *summary;
 } verbs[] = {
     { "inspect", cmd_inspect, "decode a migration stream: sections, RAM, device state" },
+    { "schema-diff", cmd_schema_diff, "compare two -dump-vmstate files (static compatibility)" },
 };
 
 static void usage(FILE *f)
