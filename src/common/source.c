@@ -13,10 +13,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define DEFAULT_BUFFER (1u << 20)
+#define MAP_WINDOW (16u << 20)   /* must exceed VMC_SOURCE_MAX_PEEK + a page */
 
 struct vmc_source {
     int fd;
@@ -31,6 +33,12 @@ struct vmc_source {
     int64_t base;          /* absolute offset of data[0] */
     bool memory;           /* no more input beyond data[end] */
     bool eof;              /* fd reached end of input */
+    /* Regular files are read through a sliding read-only mapping: page data
+     * that nobody looks at is never copied, and unmapping the windows left
+     * behind keeps the resident set small whatever the file size. */
+    bool mapped;
+    uint8_t *map;          /* current window */
+    size_t map_len;
 };
 
 static int src_alloc(vmc_source **out, const char *name)
@@ -72,6 +80,12 @@ int vmc_source_open_fd(vmc_source **out, int fd, int take_ownership, const char 
 #ifdef POSIX_FADV_SEQUENTIAL
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
+        off_t here = lseek(fd, 0, SEEK_CUR);
+        if (here == 0 && !getenv("VMC_NO_MMAP")) {
+            s->mapped = true;
+            s->data = NULL;
+            s->end = 0;
+        }
     }
     *out = s;
     return 0;
@@ -126,9 +140,54 @@ void vmc_source_free(vmc_source *s)
     if (s->own_fd && s->fd >= 0) {
         close(s->fd);
     }
+    if (s->map) {
+        munmap(s->map, s->map_len);
+    }
     free(s->buf);
     free(s->name);
     free(s);
+}
+
+/* Map a new window starting at the page that holds the next byte. */
+static int remap(vmc_source *s)
+{
+    int64_t abs = s->base + (int64_t)s->pos;
+    long pagesz = sysconf(_SC_PAGESIZE);
+    int64_t start = abs - (abs % pagesz);
+    if (s->map) {
+        munmap(s->map, s->map_len);
+        s->map = NULL;
+        s->map_len = 0;
+    }
+    struct stat st;
+    if (fstat(s->fd, &st) == 0 && st.st_size > s->size) {
+        s->size = st.st_size;   /* the file grew */
+    }
+    if (start >= s->size) {
+        s->base = abs;
+        s->data = NULL;
+        s->pos = s->end = 0;
+        s->eof = true;
+        return 0;
+    }
+    size_t len = MAP_WINDOW;
+    if ((int64_t)len > s->size - start) {
+        len = (size_t)(s->size - start);
+    }
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, s->fd, (off_t)start);
+    if (m == MAP_FAILED) {
+        return vmc_error_set(VMC_EIO, abs, NULL, NULL, "cannot map %s: %s", s->name,
+                             strerror(errno));
+    }
+    madvise(m, len, MADV_SEQUENTIAL);
+    s->map = m;
+    s->map_len = len;
+    s->data = m;
+    s->base = start;
+    s->pos = (size_t)(abs - start);
+    s->end = len;
+    s->eof = start + (int64_t)len >= s->size;
+    return 0;
 }
 
 const char *vmc_source_name(const vmc_source *s)
@@ -154,6 +213,16 @@ bool vmc_source_is_memory(const vmc_source *s)
 /* Read more input into the window so that at least want bytes are available. */
 static int fill(vmc_source *s, size_t want)
 {
+    if (s->mapped) {
+        if (s->eof && s->end - s->pos < want) {
+            /* at the end of the window that reaches EOF: maybe the file grew */
+            struct stat st;
+            if (fstat(s->fd, &st) != 0 || st.st_size <= s->base + (int64_t)s->end) {
+                return 0;
+            }
+        }
+        return remap(s);
+    }
     if (s->memory || s->eof) {
         return 0;
     }
@@ -185,7 +254,7 @@ static int fill(vmc_source *s, size_t want)
 int64_t vmc_source_peek(vmc_source *s, size_t n, const uint8_t **p)
 {
     if (s->end - s->pos < n) {
-        if (!s->memory && n > s->cap) {
+        if (!s->memory && n > (s->mapped ? (size_t)VMC_SOURCE_MAX_PEEK : s->cap)) {
             return vmc_error_set(VMC_EUSAGE, vmc_source_tell(s), NULL, NULL,
                                  "internal: peek of %zu bytes exceeds the buffer", n);
         }
@@ -194,7 +263,7 @@ int64_t vmc_source_peek(vmc_source *s, size_t n, const uint8_t **p)
             return rc;
         }
     }
-    *p = s->data + s->pos;
+    *p = s->data ? s->data + s->pos : (const uint8_t *)"";
     size_t avail = s->end - s->pos;
     return (int64_t)(avail < n ? avail : n);
 }
@@ -221,8 +290,9 @@ int vmc_source_read(vmc_source *s, void *dst, size_t n, const char *what)
     size_t done = 0;
     while (done < n) {
         size_t chunk = n - done;
-        if (!s->memory && chunk > s->cap) {
-            chunk = s->cap;
+        size_t lim = s->mapped ? (size_t)VMC_SOURCE_MAX_PEEK : s->cap;
+        if (!s->memory && chunk > lim) {
+            chunk = lim;
         }
         const uint8_t *p = NULL;
         int64_t got = vmc_source_peek(s, chunk, &p);
@@ -245,6 +315,37 @@ int vmc_source_read(vmc_source *s, void *dst, size_t n, const char *what)
 int vmc_source_skip(vmc_source *s, uint64_t n, const char *what)
 {
     uint64_t left = n;
+    if (s->mapped) {
+        int64_t target = vmc_source_tell(s) + (int64_t)n;
+        if (target <= s->base + (int64_t)s->end) {
+            s->pos = (size_t)(target - s->base);
+            return 0;
+        }
+        if (target > s->size) {
+            struct stat st;
+            if (fstat(s->fd, &st) == 0) {
+                s->size = st.st_size;
+            }
+        }
+        if (target > s->size) {
+            uint64_t have = (uint64_t)(s->size - vmc_source_tell(s));
+            s->base = s->size;
+            s->pos = s->end = 0;
+            s->data = NULL;
+            return truncated(s, what, n, have);
+        }
+        /* jump: the next peek maps a window there */
+        if (s->map) {
+            munmap(s->map, s->map_len);
+            s->map = NULL;
+            s->map_len = 0;
+        }
+        s->data = NULL;
+        s->base = target;
+        s->pos = s->end = 0;
+        s->eof = false;
+        return 0;
+    }
     while (left > 0) {
         size_t avail = s->end - s->pos;
         if (avail >= left) {
@@ -321,78 +422,116 @@ bool vmc_source_at_end(vmc_source *s)
     return vmc_source_peek(s, 1, &p) == 0;
 }
 
+static int slurp_fail(vmc_source *s, uint8_t *mem, int code, int64_t off, const char *msg,
+                      uint64_t max)
+{
+    free(mem);
+    if (code == VMC_ELIMIT) {
+        return vmc_error_set(code, off, NULL, NULL,
+                             "more than %llu bytes of device state (raise the limit with "
+                             "--max-state)", (unsigned long long)max);
+    }
+    return vmc_error_set(code, off, NULL, NULL, "%s on %s: %s", msg, s->name, strerror(errno));
+}
+
+/* Switch to serving the bytes mem[0..used) that start at absolute offset `at`. */
+static void become_memory(vmc_source *s, uint8_t *mem, size_t used, int64_t at)
+{
+    if (s->map) {
+        munmap(s->map, s->map_len);
+        s->map = NULL;
+        s->map_len = 0;
+    }
+    free(s->buf);
+    s->buf = mem;
+    s->data = mem;
+    s->base = at;
+    s->pos = 0;
+    s->end = used;
+    s->memory = true;
+    s->mapped = false;
+    s->eof = true;
+    if (s->size < at + (int64_t)used) {
+        s->size = at + (int64_t)used;
+    }
+}
+
 int vmc_source_slurp(vmc_source *s, uint64_t max, const uint8_t **data, size_t *len)
 {
     if (!s->memory) {
-        size_t have = s->end - s->pos;
-        size_t cap = have + DEFAULT_BUFFER;
-        if (s->size >= 0) {
-            int64_t rest = s->size - vmc_source_tell(s);
-            if (rest >= 0 && (uint64_t)rest > max) {
-                return vmc_error_set(VMC_ELIMIT, vmc_source_tell(s), NULL, NULL,
+        int64_t at = vmc_source_tell(s);
+        if (s->mapped) {
+            struct stat st;
+            if (fstat(s->fd, &st) == 0 && st.st_size > s->size) {
+                s->size = st.st_size;
+            }
+            int64_t rest = s->size - at;
+            if (rest < 0) {
+                rest = 0;
+            }
+            if ((uint64_t)rest > max) {
+                return vmc_error_set(VMC_ELIMIT, at, NULL, NULL,
                                      "%lld bytes of device state follow; the limit is %llu "
                                      "(raise it with --max-state)",
                                      (long long)rest, (unsigned long long)max);
             }
-            if (rest >= 0) {
-                cap = (size_t)rest + 1;
+            uint8_t *mem = malloc(rest ? (size_t)rest : 1);
+            if (!mem) {
+                return vmc_error_set(VMC_ENOMEM, at, NULL, NULL, "out of memory");
             }
-        }
-        uint8_t *mem = malloc(cap ? cap : 1);
-        if (!mem) {
-            return vmc_error_set(VMC_ENOMEM, vmc_source_tell(s), NULL, NULL, "out of memory");
-        }
-        memcpy(mem, s->buf + s->pos, have);
-        size_t used = have;
-        while (!s->eof) {
-            if (used == cap) {
-                if (cap > max) {
-                    free(mem);
-                    return vmc_error_set(VMC_ELIMIT, vmc_source_tell(s) + (int64_t)used, NULL,
-                                         NULL, "more than %llu bytes of device state "
-                                         "(raise the limit with --max-state)",
-                                         (unsigned long long)max);
-                }
-                size_t ncap = cap * 2;
-                uint8_t *n = realloc(mem, ncap);
-                if (!n) {
-                    free(mem);
-                    return vmc_error_set(VMC_ENOMEM, vmc_source_tell(s), NULL, NULL,
-                                         "out of memory");
-                }
-                mem = n;
-                cap = ncap;
-            }
-            ssize_t r = read(s->fd, mem + used, cap - used);
-            if (r < 0) {
-                if (errno == EINTR) {
+            size_t used = 0;
+            while (used < (size_t)rest) {
+                ssize_t r = pread(s->fd, mem + used, (size_t)rest - used, (off_t)(at + (int64_t)used));
+                if (r < 0 && errno == EINTR) {
                     continue;
                 }
-                free(mem);
-                return vmc_error_set(VMC_EIO, vmc_source_tell(s) + (int64_t)used, NULL, NULL,
-                                     "read error on %s: %s", s->name, strerror(errno));
+                if (r < 0) {
+                    return slurp_fail(s, mem, VMC_EIO, at + (int64_t)used, "read error", max);
+                }
+                if (r == 0) {
+                    break;
+                }
+                used += (size_t)r;
             }
-            if (r == 0) {
-                break;
+            become_memory(s, mem, used, at);
+        } else {
+            size_t have = s->end - s->pos;
+            size_t cap = have + DEFAULT_BUFFER;
+            uint8_t *mem = malloc(cap);
+            if (!mem) {
+                return vmc_error_set(VMC_ENOMEM, at, NULL, NULL, "out of memory");
             }
-            used += (size_t)r;
-        }
-        if (used > max) {
-            free(mem);
-            return vmc_error_set(VMC_ELIMIT, vmc_source_tell(s), NULL, NULL,
-                                 "more than %llu bytes of device state (raise the limit "
-                                 "with --max-state)", (unsigned long long)max);
-        }
-        s->base = vmc_source_tell(s);
-        free(s->buf);
-        s->buf = mem;
-        s->data = mem;
-        s->pos = 0;
-        s->end = used;
-        s->memory = true;
-        s->eof = true;
-        if (s->size < 0) {
-            s->size = s->base + (int64_t)used;
+            memcpy(mem, s->data + s->pos, have);
+            size_t used = have;
+            while (!s->eof) {
+                if (used == cap) {
+                    if (cap > max) {
+                        return slurp_fail(s, mem, VMC_ELIMIT, at + (int64_t)used, NULL, max);
+                    }
+                    uint8_t *n = realloc(mem, cap * 2);
+                    if (!n) {
+                        free(mem);
+                        return vmc_error_set(VMC_ENOMEM, at, NULL, NULL, "out of memory");
+                    }
+                    mem = n;
+                    cap *= 2;
+                }
+                ssize_t r = read(s->fd, mem + used, cap - used);
+                if (r < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (r < 0) {
+                    return slurp_fail(s, mem, VMC_EIO, at + (int64_t)used, "read error", max);
+                }
+                if (r == 0) {
+                    break;
+                }
+                used += (size_t)r;
+            }
+            if (used > max) {
+                return slurp_fail(s, mem, VMC_ELIMIT, at, NULL, max);
+            }
+            become_memory(s, mem, used, at);
         }
     }
     *data = s->data + s->pos;

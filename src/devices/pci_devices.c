@@ -205,7 +205,6 @@ const vmc_vmsd *const vmc_vmsds_pcidev[] = {
  * rtl8139_hotplug_ready_needed (qdev_machine_modified()).
  */
 const vmc_hook_def vmc_hooks_pcidev[] = {
-    { "is_version_1", VMC_HOOK_EXISTS, vmc_e1000_is_version_1, NULL },
     { "serial_fifo_capacity", VMC_HOOK_COUNT, NULL, vmc_serial_fifo_capacity },
     { "serial_thr_ipending_needed", VMC_HOOK_NEEDED, vmc_serial_thr_ipending_needed, NULL },
     { "serial_tsr_needed", VMC_HOOK_NEEDED, vmc_serial_tsr_needed, NULL },

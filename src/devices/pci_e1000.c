@@ -8,13 +8,6 @@
 
 /* ---- e1000 ----------------------------------------------------------------- */
 
-/* Section version 1 streams still carry the old instance id. */
-bool vmc_e1000_is_version_1(const vmc_hook_ctx *ctx, int version_id)
-{
-    (void)ctx;
-    return version_id == 1;
-}
-
 #define E1000_MAC_REGS 0x8000   /* mac_reg[] length, in uint32 */
 
 /*

@@ -11,7 +11,6 @@
 /* pci_e1000.c: the e1000 family (hw/net/e1000.c, hw/net/e1000e.c) */
 extern const vmc_vmsd vmc_vmsd_e1000;
 extern const vmc_vmsd vmc_vmsd_e1000e;
-bool vmc_e1000_is_version_1(const vmc_hook_ctx *ctx, int version_id);
 
 /* pci_serial.c: pci-serial, pci-serial-2x/-4x (hw/char/serial-pci*.c) */
 extern const vmc_vmsd vmc_vmsd_pci_serial;

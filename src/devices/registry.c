@@ -1,6 +1,7 @@
 /* Registry of built-in top-level descriptors; see registry.h. */
 #include "devices/registry.h"
 #include "vmcompat/models.h"
+#include "devices/media_usb.h"
 
 #include <string.h>
 
@@ -57,5 +58,15 @@ const char *vmc_devices_vmsd_name_of(const char *idstr)
 const vmc_vmsd *vmc_models_lookup(void *opaque, const char *idstr, uint32_t instance_id,
                                   uint32_t version_id)
 {
+    /* isa-vga and isa-cirrus-vga have no device path and reuse the names of
+     * the PCI devices' vmsds with another layout (the VGA core alone). */
+    if (!strchr(idstr, '/')) {
+        if (strcmp(idstr, "vga") == 0) {
+            return &vmc_vmsd_vga_common;
+        }
+        if (strcmp(idstr, "cirrus_vga") == 0) {
+            return &vmc_vmsd_cirrus_core;
+        }
+    }
     return vmc_devices_find_vmsd(vmc_devices_vmsd_name_of(idstr));
 }

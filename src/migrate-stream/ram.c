@@ -117,6 +117,7 @@ int vmc_ram_next(vmc_reader *r, vmc_event *ev, bool *payload_done)
             r->mem_size_left = addr;
             r->in_mem_size = true;
             r->have_last_block = false;
+            r->last_block_len = NULL;
             continue;
         case VMC_RAM_MULTIFD_FLUSH:
             vmc_reader_warn(r, "RAM record at 0x%llx has MULTIFD_FLUSH (0x200), which QEMU 8.0+ "
@@ -136,23 +137,24 @@ int vmc_ram_next(vmc_reader *r, vmc_event *ev, bool *payload_done)
                     return len;
                 }
                 r->have_last_block = true;
+                r->last_block_len = g_hash_table_lookup(r->block_len, r->last_block);
+                if (!r->last_block_len && g_hash_table_size(r->block_len)) {
+                    vmc_reader_warn(r, "page record at 0x%llx for RAM block '%s', which the "
+                                    "block list does not contain",
+                                    (unsigned long long)ev->offset, r->last_block);
+                }
             } else if (!r->have_last_block) {
                 return ram_fail(r, VMC_EFORMAT, ev->offset, "flags",
                                 "Ack, bad migration stream! CONTINUE page record without a "
                                 "previous block (Illegal RAM offset %llx)",
                                 (unsigned long long)addr);
             }
-            const uint64_t *blen = g_hash_table_lookup(r->block_len, r->last_block);
+            const uint64_t *blen = r->last_block_len;
             if (blen && addr >= *blen) {
                 return ram_fail(r, VMC_EFORMAT, ev->offset, "offset",
                                 "Illegal RAM offset %llx: block '%s' has 0x%llx bytes",
                                 (unsigned long long)addr, r->last_block,
                                 (unsigned long long)*blen);
-            }
-            if (!blen && g_hash_table_size(r->block_len) && !(flags & VMC_RAM_CONTINUE)) {
-                vmc_reader_warn(r, "page record at 0x%llx for RAM block '%s', which the block "
-                                "list does not contain", (unsigned long long)ev->offset,
-                                r->last_block);
             }
             ev->kind = VMC_EV_RAM_PAGE;
             ev->u.page.block = r->last_block;

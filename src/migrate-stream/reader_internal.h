@@ -60,6 +60,7 @@ struct vmc_reader {
     bool in_mem_size;
     char name_buf[256];
     GHashTable *block_len;       /* listed RAM block name -> used_length (uint64_t*) */
+    const uint64_t *last_block_len; /* length of last_block when listed, else NULL */
 
     /* block and dirty-bitmap */
     char blk_dev[256];

@@ -17,6 +17,7 @@ struct vmc_summary {
     GPtrArray *blocks;           /* vmc_ram_block_info* */
     GHashTable *block_by_name;   /* name -> vmc_ram_block_info* */
     GStringChunk *strings;
+    vmc_ram_block_info *last_block;  /* of the previous page record */
     uint64_t flushes;
     vmc_iter_stats blk, bitmap;
     int64_t eof_offset, vmdesc_offset, end_offset;
@@ -58,6 +59,10 @@ void vmc_summary_free(vmc_summary *s)
 
 static vmc_ram_block_info *block(vmc_summary *s, const char *name)
 {
+    /* Page records mostly continue the previous block: skip the hash. */
+    if (s->last_block && strcmp(s->last_block->name, name) == 0) {
+        return s->last_block;
+    }
     vmc_ram_block_info *b = g_hash_table_lookup(s->block_by_name, name);
     if (!b) {
         b = g_new0(vmc_ram_block_info, 1);
@@ -66,6 +71,7 @@ static vmc_ram_block_info *block(vmc_summary *s, const char *name)
         g_ptr_array_add(s->blocks, b);
         g_hash_table_insert(s->block_by_name, (gpointer)b->name, b);
     }
+    s->last_block = b;
     return b;
 }
 

@@ -38,8 +38,19 @@ void vmc_decode_warn(vmc_decode_ctx *dc, const char *fmt, ...)
 size_t vmc_decode_path_push(vmc_decode_ctx *dc, const char *component, bool index)
 {
     size_t old = strlen(dc->path);
-    const char *sep = (old && !index) ? "." : "";
-    snprintf(dc->path + old, sizeof(dc->path) - old, "%s%s", sep, component);
+    size_t pos = old;
+    if (old && !index && pos + 1 < sizeof(dc->path)) {
+        dc->path[pos++] = '.';
+    }
+    if (!component) {
+        component = "";
+    }
+    size_t n = strlen(component);
+    if (n > sizeof(dc->path) - 1 - pos) {
+        n = sizeof(dc->path) - 1 - pos;   /* keep the path bounded */
+    }
+    memcpy(dc->path + pos, component, n);
+    dc->path[pos + n] = '\0';
     return old;
 }
 

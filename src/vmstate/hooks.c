@@ -15,11 +15,18 @@ static bool always_true(const vmc_hook_ctx *ctx, int version_id)
     return true;
 }
 
+/* QEMU's vmstate_test_... "is version 1" tests (old layouts kept for v1 streams). */
+static bool is_version_1(const vmc_hook_ctx *ctx, int version_id)
+{
+    return version_id == 1;
+}
+
 const vmc_hook_def vmc_hooks_core[] = {
     { "never", VMC_HOOK_EXISTS, always_false, NULL },
     { "always", VMC_HOOK_EXISTS, always_true, NULL },
     { "never", VMC_HOOK_NEEDED, always_false, NULL },
     { "always", VMC_HOOK_NEEDED, always_true, NULL },
+    { "is_version_1", VMC_HOOK_EXISTS, is_version_1, NULL },
     { NULL, 0, NULL, NULL },
 };
 
