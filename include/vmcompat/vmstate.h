@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmcompat/source.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -97,6 +99,19 @@ void vmc_value_write_json(const vmc_value *v, vmc_json *j);
  * bools as JSON booleans, everything else as space-separated hex bytes.
  */
 void vmc_value_write_analyze(const vmc_value *v, vmc_json *j);
+
+/*
+ * Encode a value tree into the bytes of the wire (a section payload when v
+ * is a section's value).  A decoded tree encodes to the bytes it came from.
+ */
+int vmc_value_encode(const vmc_value *v, vmc_sink *s);
+
+/*
+ * Write the vmdesc "devices" entry QEMU 7.2 writes for a section holding v
+ * (use a VMC_JSON_QEMU writer to get QEMU's exact bytes).
+ */
+void vmc_value_write_vmdesc(const vmc_value *v, const char *idstr, uint32_t instance_id,
+                            vmc_json *j);
 
 /* ---- built-in descriptors (mirrors VMStateDescription) ------------------- */
 

@@ -172,8 +172,92 @@ void vmc_json_end_object(vmc_json *j) { close_container(j, '}'); }
 void vmc_json_begin_array(vmc_json *j) { open_container(j, '['); }
 void vmc_json_end_array(vmc_json *j) { close_container(j, ']'); }
 
+/*
+ * QEMU's JSON writer (qobject/json-writer.c) decodes UTF-8 and writes every
+ * code point outside 0x20..0x7e as \uXXXX with upper-case hex (surrogate
+ * pairs above the BMP, U+FFFD for invalid bytes).  The vmdesc must be
+ * reproduced byte for byte, so VMC_JSON_QEMU follows it exactly.
+ */
+static long utf8_codepoint(const unsigned char *p, size_t n, size_t *used)
+{
+    unsigned c = p[0];
+    int len;
+    long cp;
+    if (c < 0x80) {
+        *used = 1;
+        return c;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        *used = 1;
+        return -1;
+    }
+    size_t i = 1;
+    for (; i < (size_t)len; i++) {
+        if (i >= n || (p[i] & 0xc0) != 0x80) {
+            *used = i;
+            return -1;
+        }
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    *used = i;
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+        return -1;
+    }
+    return cp;
+}
+
+static void put_escaped_qemu(vmc_json *j, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char e[32];
+    putc_(j, '"');
+    for (size_t i = 0; i < n;) {
+        size_t used;
+        long cp = utf8_codepoint(p + i, n - i, &used);
+        i += used;
+        switch (cp) {
+        case '"': put(j, "\\\"", 2); break;
+        case '\\': put(j, "\\\\", 2); break;
+        case '\b': put(j, "\\b", 2); break;
+        case '\f': put(j, "\\f", 2); break;
+        case '\n': put(j, "\\n", 2); break;
+        case '\r': put(j, "\\r", 2); break;
+        case '\t': put(j, "\\t", 2); break;
+        default:
+            if (cp < 0) {
+                cp = 0xfffd;
+            }
+            if (cp > 0xffff) {
+                snprintf(e, sizeof(e), "\\u%04lX\\u%04lX", 0xd800 + ((cp - 0x10000) >> 10),
+                         0xdc00 + ((cp - 0x10000) & 0x3ff));
+                put(j, e, 12);
+            } else if (cp < 0x20 || cp >= 0x7f) {
+                snprintf(e, sizeof(e), "\\u%04lX", cp);
+                put(j, e, 6);
+            } else {
+                putc_(j, (char)cp);
+            }
+        }
+    }
+    putc_(j, '"');
+}
+
 static void put_escaped(vmc_json *j, const char *s, size_t n)
 {
+    if (j->style == VMC_JSON_QEMU) {
+        put_escaped_qemu(j, s, n);
+        return;
+    }
     static const char hexd[] = "0123456789abcdef";
     putc_(j, '"');
     for (size_t i = 0; i < n; i++) {

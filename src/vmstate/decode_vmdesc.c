@@ -213,7 +213,7 @@ static int decode_subsection(vmc_decode_ctx *dc, const vmc_vd_struct *sub, vmc_v
     v->vmsd_name = name;
     uint32_t ver = (uint32_t)p[2 + nlen] << 24 | (uint32_t)p[3 + nlen] << 16 |
                    (uint32_t)p[4 + nlen] << 8 | p[5 + nlen];
-    v->version = (int)(ver & 0xff);  /* QEMU keeps the low 8 bits */
+    v->version = (int)ver;   /* as sent; QEMU's loader keeps only the low 8 bits */
     if (sub->version >= 0 && (int64_t)ver != sub->version) {
         vmc_decode_warn(dc, "subsection '%s' has version %u, vmdesc says %lld", name, ver,
                         (long long)sub->version);

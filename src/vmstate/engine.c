@@ -325,6 +325,7 @@ static int decode_subsections(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, vmc_valu
             return rc;
         }
         v->type = "subsection";
+        v->version = (int)ver32;   /* as sent (the load used the low 8 bits) */
         v->offset = start;
         v->raw = raw;
         v->size = (uint64_t)(vmc_cursor_abs(&dc->cur) - start);
