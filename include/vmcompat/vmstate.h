@@ -171,6 +171,7 @@ struct vmc_vmsd {
     const vmc_vmsd *const *subsections; /* NULL-terminated, may be NULL */
     const char *needed;                 /* named needed() hook; NULL = always */
     bool unmigratable;
+    bool old_style;                     /* a save_state handler: no vmsd on the wire */
 };
 
 /* ---- vmdesc (the stream's JSON trailer) ---------------------------------- */

@@ -8,7 +8,7 @@
 static const vmc_vmsd *const *const groups[] = {
     vmc_vmsds_core, vmc_vmsds_pci, vmc_vmsds_cpu, vmc_vmsds_q35,
     vmc_vmsds_i440fx, vmc_vmsds_isa, vmc_vmsds_virtio, vmc_vmsds_bridges,
-    vmc_vmsds_pcidev, vmc_vmsds_media,
+    vmc_vmsds_pcidev, vmc_vmsds_media, vmc_vmsds_net,
 };
 
 const vmc_vmsd *vmc_devices_find_vmsd(const char *name)

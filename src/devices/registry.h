@@ -31,6 +31,7 @@ extern const vmc_vmsd *const vmc_vmsds_virtio[];  /* virtio_devices.c: virtio-ne
 extern const vmc_vmsd *const vmc_vmsds_bridges[]; /* pci_bridges.c: root ports, bridges, switches */
 extern const vmc_vmsd *const vmc_vmsds_pcidev[];  /* pci_devices.c: NICs, watchdog, ivshmem ... */
 extern const vmc_vmsd *const vmc_vmsds_media[];   /* media_usb.c: display, audio, USB */
+extern const vmc_vmsd *const vmc_vmsds_net[];     /* net_slirp.c: slirp (-netdev user) */
 
 /* Shared building blocks (pci_core.c). */
 extern const vmc_vmsd vmc_vmsd_pci_device;        /* "PCIDevice": use as VMC_STRUCT field */

@@ -53,6 +53,7 @@ typedef struct vmc_decode_ctx {
     const vmc_value *scope[VMC_SCOPE_MAX];
     int nscope;
     int depth;                    /* recursion guard */
+    int section_version;          /* version the top-level vmsd is loaded at */
 } vmc_decode_ctx;
 
 /* Record an error at the cursor with the current section and path. */

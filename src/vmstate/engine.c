@@ -124,6 +124,9 @@ static int lookup_number(vmc_decode_ctx *dc, const vmc_value *self, const char *
     return 0;
 }
 
+/* libslirp's state (net_slirp.c) */
+int vmc_slirp_state_decode(vmc_decode_ctx *dc, const char *name, int version, vmc_value **out);
+
 static int decode_one(vmc_decode_ctx *dc, const vmc_vmsd *owner, const vmc_field *f,
                       const char *name, uint64_t size, vmc_value **out)
 {
@@ -148,6 +151,9 @@ static int decode_one(vmc_decode_ctx *dc, const vmc_vmsd *owner, const vmc_field
     if (!info) {
         return vmc_decode_fail(dc, VMC_EUNSUPPORTED, "unknown VMStateInfo '%s'",
                                f->info ? f->info : "(none)");
+    }
+    if (strcmp(f->info, "slirp-state") == 0) {
+        return vmc_slirp_state_decode(dc, name, dc->section_version, out);
     }
     if (info->cls == VMC_INFO_CUSTOM) {
         uint64_t csize = size ? size : UINT64_MAX;
@@ -353,6 +359,9 @@ int vmc_engine_decode(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, int version, con
                                "version_id  %d",
                                vmsd->name, version, vmsd->minimum_version_id);
     }
+    if (dc->depth == 0) {
+        dc->section_version = version;
+    }
     if (++dc->depth > MAX_DEPTH) {
         return vmc_decode_fail(dc, VMC_ELIMIT, "structs nested more than %d deep", MAX_DEPTH);
     }
@@ -362,8 +371,8 @@ int vmc_engine_decode(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, int version, con
     }
     self->offset = vmc_cursor_abs(&dc->cur);
     self->raw = dc->cur.base + dc->cur.pos;
-    self->vmsd_name = vmsd->name;
-    self->version = version;
+    self->vmsd_name = vmsd->old_style ? NULL : vmsd->name;
+    self->version = vmsd->old_style ? -1 : version;
     int saved_scope = dc->nscope;
     if (dc->nscope < VMC_SCOPE_MAX) {
         dc->scope[dc->nscope++] = self;

@@ -41,6 +41,7 @@ static const vmc_hook_def *const registry[] = {
     vmc_hooks_pcidev,
     vmc_hooks_bridges,
     vmc_hooks_media,
+    vmc_hooks_net,
 };
 
 const vmc_hook_def *vmc_hook_find(const char *name, vmc_hook_kind kind)

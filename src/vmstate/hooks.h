@@ -57,5 +57,6 @@ extern const vmc_hook_def vmc_hooks_isa[];
 extern const vmc_hook_def vmc_hooks_pcidev[];
 extern const vmc_hook_def vmc_hooks_bridges[];
 extern const vmc_hook_def vmc_hooks_media[];
+extern const vmc_hook_def vmc_hooks_net[];
 
 #endif

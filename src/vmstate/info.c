@@ -48,6 +48,8 @@ static const vmc_info infos[] = {
     { "int32_as_uint16", VMC_INFO_UINT, 2, false },
     { "uint16_from_uint8", VMC_INFO_UINT, 1, false },
     { "unknown", VMC_INFO_OPAQUE, 0, false },
+    /* ours: libslirp's state behind the old-style "slirp" section */
+    { "slirp-state", VMC_INFO_CUSTOM, 0, false },
 };
 
 const vmc_info *vmc_info_find(const char *name)
