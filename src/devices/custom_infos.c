@@ -5,6 +5,7 @@
  */
 #include "vmstate/decode.h"
 #include "devices/virtio_blob.h"
+#include "devices/virtio_models.h"
 #include "devices/pci_config.h"
 #include "common/error_internal.h"
 #include "common/source_internal.h"
@@ -200,6 +201,12 @@ int vmc_decode_custom(vmc_decode_ctx *dc, const char *name, const char *type,
             dc->cur.pos = start;
         }
         return vmc_decode_leaf(dc, name, type, size, out);
+    }
+    if (strcmp(type, "virtio-gpu") == 0) {
+        return vmc_virtio_gpu_decode(dc, name, size, out);
+    }
+    if (strcmp(type, "scsi-requests") == 0) {
+        return vmc_scsi_requests_decode(dc, name, size, out);
     }
     if (strcmp(type, "virtqueue_extra_state") == 0) {
         /* virtio-pci's load_extra_state: the virtio_pci vmsd at version 1 */

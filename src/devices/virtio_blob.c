@@ -9,6 +9,7 @@
  */
 #include "devices/virtio_blob.h"
 #include "devices/pci_config.h"
+#include "devices/registry.h"
 #include "common/error_internal.h"
 #include "common/source_internal.h"
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #define VIRTIO_QUEUE_MAX 1024
+#define VIRTIO_QUEUE_MAX_SIZE 1024   /* VIRTQUEUE_MAX_SIZE: entries of VirtQueueElementOld */
 #define VIRTIO_CONFIG_MAX 4096   /* no virtio device has more config space */
 
 static int oom(vmc_decode_ctx *dc)
@@ -23,8 +25,8 @@ static int oom(vmc_decode_ctx *dc)
     return vmc_decode_fail(dc, VMC_ENOMEM, "out of memory");
 }
 
-static int add_leaf(vmc_decode_ctx *dc, vmc_value *into, const char *name, const char *type,
-                    uint64_t size, vmc_value **out)
+int vmc_virtio_add_leaf(vmc_decode_ctx *dc, vmc_value *into, const char *name, const char *type,
+                        uint64_t size, vmc_value **out)
 {
     vmc_value *v;
     size_t old = vmc_decode_path_push(dc, name, false);
@@ -40,6 +42,51 @@ static int add_leaf(vmc_decode_ctx *dc, vmc_value *into, const char *name, const
         *out = v;
     }
     return 0;
+}
+
+#define add_leaf vmc_virtio_add_leaf
+
+vmc_value *vmc_virtio_node(vmc_decode_ctx *dc, vmc_value_kind kind, const char *name,
+                           const char *type)
+{
+    vmc_value *v = vmc_value_new(dc->arena, kind, name, type);
+    if (!v) {
+        oom(dc);
+        return NULL;
+    }
+    v->offset = vmc_cursor_abs(&dc->cur);
+    v->raw = dc->cur.base + dc->cur.pos;
+    return v;
+}
+
+int vmc_virtio_attach(vmc_decode_ctx *dc, vmc_value *parent, vmc_value *node)
+{
+    node->size = (uint64_t)(vmc_cursor_abs(&dc->cur) - node->offset);
+    return vmc_virtio_add(dc, parent, node);
+}
+
+int vmc_virtio_add(vmc_decode_ctx *dc, vmc_value *parent, vmc_value *child)
+{
+    if (vmc_value_add(dc->arena, parent, child)) {
+        return oom(dc);
+    }
+    return 0;
+}
+
+int64_t vmc_virtio_blob_int(const vmc_decode_ctx *dc, const char *name, int64_t dflt)
+{
+    for (int i = dc->nscope - 1; i >= 0; i--) {
+        const vmc_value *b = dc->scope[i];
+        if (b->vmsd_name && strcmp(b->vmsd_name, "virtio") == 0 && b->type &&
+            strcmp(b->type, "virtio") == 0) {
+            const vmc_value *v = vmc_value_child(b, name);
+            if (v && (v->kind == VMC_VALUE_UINT || v->kind == VMC_VALUE_INT)) {
+                return vmc_value_int(v);
+            }
+            return dflt;
+        }
+    }
+    return dflt;
 }
 
 static const vmc_virtio_device_def *find_device(const char *outer)
@@ -263,10 +310,18 @@ int vmc_virtio_blob_decode(vmc_decode_ctx *dc, const char *name, const char *out
             }
         }
         if (def->device_vmsd) {
+            /* virtio_load() loads vdc->vmsd at the version of the outer vmsd
+             * (the destination's own), not at the device vmsd's version. */
+            const vmc_vmsd *outer = vmc_devices_find_vmsd(outer_vmsd);
+            int version = outer ? outer->version_id : def->device_vmsd->version_id;
             vmc_value *dv;
             size_t old = vmc_decode_path_push(dc, def->device_vmsd->name, false);
-            rc = vmc_engine_decode(dc, def->device_vmsd, def->device_vmsd->version_id,
-                                   def->device_vmsd->name, &dv);
+            if (def->decode_vmsd) {
+                rc = def->decode_vmsd(dc, def->device_vmsd, version, &dv);
+            } else {
+                rc = vmc_engine_decode(dc, def->device_vmsd, version, def->device_vmsd->name,
+                                       &dv);
+            }
             vmc_decode_path_pop(dc, old);
             if (rc) {
                 return rc;
@@ -311,11 +366,37 @@ int vmc_virtio_blob_decode(vmc_decode_ctx *dc, const char *name, const char *out
     return 0;
 }
 
+/* Bounds of a VirtQueueElementOld header that QEMU could have written. */
+static bool plausible_element_header(const uint8_t *p)
+{
+    uint32_t index = vmc_le32(p), out_num = vmc_le32(p + 4), in_num = vmc_le32(p + 8);
+    uint32_t pad = vmc_le32(p + 12);
+    return index < VIRTIO_QUEUE_MAX_SIZE && out_num <= VIRTIO_QUEUE_MAX_SIZE &&
+           in_num <= VIRTIO_QUEUE_MAX_SIZE && out_num + in_num > 0 && pad == 0;
+}
+
+bool vmc_virtio_element_is_packed(const vmc_decode_ctx *dc)
+{
+    /* TODO: when dc->device is set, take the device's "packed" property. */
+    size_t left = vmc_cursor_left(&dc->cur);
+    const uint8_t *p = dc->cur.base + dc->cur.pos;
+    if (left < 20) {
+        return false;
+    }
+    bool split = plausible_element_header(p);
+    uint32_t ndescs = vmc_be32(p);
+    bool packed = ndescs >= 1 && ndescs <= VIRTIO_QUEUE_MAX_SIZE &&
+                  plausible_element_header(p + 4);
+    return packed && !split;
+}
+
 /*
  * qemu_put_virtqueue_element(): [be32 ndescs when the ring is packed], then
  * a host-layout VirtQueueElementOld: u32 index, out_num, in_num, 4 bytes of
  * padding, in_addr[1024], out_addr[1024] (u64), in_sg[1024], out_sg[1024]
  * ({u64 base, u64 len}), little-endian on x86 hosts: 49168 bytes.
+ * (QEMU's loader reads ndescs *after* the struct; the saver writes it
+ * before.  This decodes what the saver writes.)
  */
 int vmc_virtio_decode_element(vmc_decode_ctx *dc, const char *name, bool packed,
                               vmc_value **out)
@@ -327,10 +408,16 @@ int vmc_virtio_decode_element(vmc_decode_ctx *dc, const char *name, bool packed,
     }
     e->offset = vmc_cursor_abs(&dc->cur);
     e->raw = dc->cur.base + dc->cur.pos;
-    if (packed && (rc = add_leaf(dc, e, "ndescs", "uint32", 4, NULL))) {
-        return rc;
+    if (packed) {
+        if ((rc = add_leaf(dc, e, "ndescs", "uint32", 4, NULL))) {
+            return rc;
+        }
+        /* seen on real 7.2 streams: loading them fails with "virtio:
+         * unexpected memory split" */
+        vmc_decode_warn(dc, "in-flight element of a packed virtqueue: QEMU 7.2 writes ndescs "
+                        "before the element but reads it after, so it cannot load this");
     }
-    const uint64_t body = 16 + 2 * 1024 * 8 + 2 * 1024 * 16;
+    const uint64_t body = 16 + 2 * VIRTIO_QUEUE_MAX_SIZE * 8 + 2 * VIRTIO_QUEUE_MAX_SIZE * 16;
     if ((rc = vmc_decode_need(dc, body, "VirtQueueElement"))) {
         return rc;
     }
@@ -347,11 +434,47 @@ int vmc_virtio_decode_element(vmc_decode_ctx *dc, const char *name, bool packed,
         v->offset = vmc_cursor_abs(&dc->cur) + 4 * i;
         v->raw = p + 4 * i;
     }
+    if (vmc_le32(p + 4) > VIRTIO_QUEUE_MAX_SIZE || vmc_le32(p + 8) > VIRTIO_QUEUE_MAX_SIZE) {
+        /* QEMU's loader asserts on this. */
+        vmc_decode_warn(dc, "VirtQueueElement with out_num %u / in_num %u (max %u)",
+                        vmc_le32(p + 4), vmc_le32(p + 8), VIRTIO_QUEUE_MAX_SIZE);
+    }
     dc->cur.pos += 16;
-    if ((rc = add_leaf(dc, e, "sg", "buffer", body - 16, NULL))) {
+    /* host-endian arrays, kept as bytes: in_addr, out_addr (u64), in_sg, out_sg
+     * ({u64 base (always 0), u64 len}) */
+    if ((rc = add_leaf(dc, e, "in_addr", "buffer", VIRTIO_QUEUE_MAX_SIZE * 8, NULL)) ||
+        (rc = add_leaf(dc, e, "out_addr", "buffer", VIRTIO_QUEUE_MAX_SIZE * 8, NULL)) ||
+        (rc = add_leaf(dc, e, "in_sg", "buffer", VIRTIO_QUEUE_MAX_SIZE * 16, NULL)) ||
+        (rc = add_leaf(dc, e, "out_sg", "buffer", VIRTIO_QUEUE_MAX_SIZE * 16, NULL))) {
         return rc;
     }
     e->size = (uint64_t)(vmc_cursor_abs(&dc->cur) - e->offset);
     *out = e;
     return 0;
+}
+
+int vmc_virtio_custom_guarded(vmc_decode_ctx *dc, const char *name, const char *type,
+                              uint64_t size,
+                              int (*fn)(vmc_decode_ctx *, const char *, uint64_t, vmc_value **),
+                              vmc_value **out)
+{
+    if (size == UINT64_MAX) {
+        return fn(dc, name, size, out);
+    }
+    size_t start = dc->cur.pos;
+    int saved_scope = dc->nscope, saved_depth = dc->depth;
+    char saved_path[VMC_PATH_MAX];
+    memcpy(saved_path, dc->path, sizeof(saved_path));
+    int rc = fn(dc, name, size, out);
+    if (rc == 0) {
+        return 0;
+    }
+    char buf[VMC_ERROR_TEXT_MAX + 64];
+    vmc_error_format(vmc_error_last(), buf, sizeof(buf));
+    dc->cur.pos = start;
+    dc->nscope = saved_scope;
+    dc->depth = saved_depth;
+    memcpy(dc->path, saved_path, sizeof(saved_path));
+    vmc_decode_warn(dc, "%s not decoded: %s", type, buf);
+    return vmc_decode_leaf(dc, name, type, size, out);
 }

@@ -1,6 +1,79 @@
-/* Descriptors of the virtio core (hw/virtio/virtio.c, virtio-pci.c), QEMU 7.2. */
-#include "devices/virtio_blob.h"
+/*
+ * Descriptors of the virtio core (hw/virtio/virtio.c, virtio-pci.c), QEMU 7.2.
+ *
+ * needed() hooks of the `virtio` subsections: those that only test the
+ * value the subsection carries (started, broken, disabled, device_endian,
+ * ringsize) are implemented on a state tree (the subsection value under
+ * the blob); the others depend on the device's host features or on the
+ * transport (virtio_64bit_features_needed, virtio_virtqueue_needed,
+ * virtio_packed_virtqueue_needed, virtio_extra_state_needed,
+ * virtio_pci_modern_state_needed) and are only named.
+ */
+#include "devices/virtio_models.h"
 #include "vmstate/vmsd_macros.h"
+
+#include <stdio.h>
+
+#define VIRTIO_DEVICE_ENDIAN_LITTLE 1
+
+/* The value `field` of subsection `sub`, searched from the hook's scope. */
+static const vmc_value *sub_field(const vmc_hook_ctx *ctx, const char *sub, const char *field)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s.%s", sub, field);
+    const vmc_value *v = vmc_hook_lookup(ctx, path);
+    return v ? v : vmc_hook_lookup(ctx, field);
+}
+
+static bool flag_needed(const vmc_hook_ctx *ctx, const char *sub, const char *field)
+{
+    const vmc_value *v = sub_field(ctx, sub, field);
+    return v && vmc_value_int(v) != 0;
+}
+
+bool vmc_virtio_started_needed(const vmc_hook_ctx *ctx, int version_id)
+{
+    return flag_needed(ctx, "virtio/started", "started");
+}
+
+bool vmc_virtio_broken_needed(const vmc_hook_ctx *ctx, int version_id)
+{
+    return flag_needed(ctx, "virtio/broken", "broken");
+}
+
+bool vmc_virtio_disabled_needed(const vmc_hook_ctx *ctx, int version_id)
+{
+    return flag_needed(ctx, "virtio/disabled", "disabled");
+}
+
+/* On x86 the default endianness is little, and VERSION_1 devices are always
+ * little-endian: the subsection is needed only for another value. */
+bool vmc_virtio_device_endian_needed(const vmc_hook_ctx *ctx, int version_id)
+{
+    const vmc_value *v = sub_field(ctx, "virtio/device_endian", "device_endian");
+    return v && vmc_value_int(v) != VIRTIO_DEVICE_ENDIAN_LITTLE;
+}
+
+/* Some queue's ring size differs from its default (num_default is only in
+ * this subsection; the sizes of the queues in use are in the blob). */
+bool vmc_virtio_ringsize_needed(const vmc_hook_ctx *ctx, int version_id)
+{
+    const vmc_value *defaults = vmc_hook_lookup(ctx, "virtio/ringsize.vq");
+    const vmc_value *queues = vmc_hook_lookup(ctx, "vq");
+    if (!defaults) {
+        return false;
+    }
+    size_t nq = queues ? vmc_value_count(queues) : 0;
+    for (size_t i = 0; i < vmc_value_count(defaults); i++) {
+        const vmc_value *d = vmc_value_get(vmc_value_at(defaults, i), "vring.num_default");
+        const vmc_value *n = i < nq ? vmc_value_get(vmc_value_at(queues, i), "vring.num") : NULL;
+        uint64_t num = n ? vmc_value_uint(n) : 0;
+        if (d && vmc_value_uint(d) != num) {
+            return true;
+        }
+    }
+    return false;
+}
 
 #define VIRTIO_QUEUE_MAX 1024
 

@@ -164,6 +164,10 @@ static int decode_one(vmc_decode_ctx *dc, const vmc_vmsd *owner, const vmc_field
         return vmc_decode_custom(dc, name, f->info, owner->name, csize, out);
     }
     uint64_t wire = info->width ? info->width : size;
+    if (strcmp(f->info, "bitmap") == 0) {
+        /* VMSTATE_BITMAP: the size is a bit count; the wire has be64 words */
+        wire = (size + 63) / 64 * 8;
+    }
     return vmc_decode_leaf(dc, name, f->info, wire, out);
 }
 
