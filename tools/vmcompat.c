@@ -17,6 +17,7 @@ static const struct verb {
 } verbs[] = {
     { "inspect", cmd_inspect, "decode a migration stream: sections, RAM, device state" },
     { "schema-diff", cmd_schema_diff, "compare two -dump-vmstate files (static compatibility)" },
+    { "machines", cmd_machines, "list, show and compare versioned machine types" },
 };
 
 static void usage(FILE *f)

@@ -4,6 +4,9 @@
 
 #include "vmcompat/error.h"
 #include "vmcompat/json.h"
+#include "vmcompat/machine.h"
+#include "vmcompat/qmp.h"
+#include "vmcompat/schema.h"
 #include "vmcompat/models.h"
 #include "vmcompat/ram.h"
 #include "vmcompat/summary.h"
