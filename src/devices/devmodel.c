@@ -1,0 +1,211 @@
+/*
+ * Placing -device devices in the machine model (bus, PCI address, dev path)
+ * and the helpers device models share.
+ */
+#include "devices/devmodel.h"
+#include "devices/registry.h"
+#include "common/error_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const vmc_devmodel *const groups[] = {
+    vmc_devmodels_generic,
+};
+
+const vmc_devmodel *vmc_devmodel_find(const char *type)
+{
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+        for (const vmc_devmodel *d = groups[g]; d->type; d++) {
+            if (strcmp(d->type, type) == 0) {
+                return d;
+            }
+        }
+    }
+    return NULL;
+}
+
+vmc_model_entry *vmc_devmodel_register(vmc_model *m, vmc_mdev *d, const char *vmsd_name,
+                                       int priority)
+{
+    const vmc_vmsd *v = vmc_devices_find_vmsd(vmsd_name);
+    return vmc_model_register(m, d, vmsd_name, v ? v->version_id : 1, -1, -1, priority,
+                              !(v && v->unmigratable));
+}
+
+int vmc_devmodel_add_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name,
+                                const char *class_romfile)
+{
+    const char *romfile = vmc_mdev_prop(d, "romfile");
+    if (!romfile || (!*romfile && !(d->opts && vmc_qopts_get(d->opts, "romfile")))) {
+        romfile = class_romfile;   /* pci_add_option_rom(): the class default */
+    }
+    if (!romfile || !*romfile) {
+        return 0;
+    }
+    /* rombar=0 still loads the ROM into RAM (fw_cfg); only romfile="" drops it */
+    char *path = NULL;
+    uint64_t size = vmc_model_rom_file_size(m, romfile, true, &path);
+    int64_t romsize = vmc_mdev_prop_int(d, "romsize", -1);
+    if (romsize > 0 && romsize != 0xffffffff) {
+        size = (uint64_t)romsize;
+    }
+    if (!size) {
+        g_free(path);
+        return vmc_error_set(VMC_ENOTFOUND, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: failed to find romfile \"%s\"",
+                             d->type, romfile);
+    }
+    char *name = g_strdup_printf("%s/%s.rom", d->path, rom_name);
+    vmc_model_add_ram_block(m, name, size, size, false, path);
+    g_free(name);
+    g_free(path);
+    return 0;
+}
+
+void vmc_devmodel_publish_pci(vmc_model *m, vmc_mdev *d, const char *section_idstr)
+{
+    vmc_model_pci *p = g_new0(vmc_model_pci, 1);
+    p->path = vmc_model_str(m, d->path);
+    p->type = vmc_model_str(m, d->type);
+    p->id = vmc_model_str(m, d->id);
+    p->devfn = (uint8_t)d->devfn;
+    int depth = 0;
+    for (vmc_mbus *b = d->bus; b && b->parent; b = b->parent->bus) {
+        depth++;
+    }
+    p->bus_number_depth = (uint8_t)depth;
+    if (d->pci) {
+        p->config_size = d->pci->size;
+        p->config = d->pci->config;
+        p->wmask = d->pci->wmask;
+        p->w1cmask = d->pci->w1cmask;
+        p->cmask = d->pci->cmask;
+    }
+    p->section_idstr = vmc_model_str(m, section_idstr);
+    g_ptr_array_add(m->pci, p);
+}
+
+static bool is_pci_bus(const vmc_mbus *b)
+{
+    return b->kind == VMC_BUS_PCI || b->kind == VMC_BUS_PCIE;
+}
+
+/* "addr=SS" or "addr=SS.F" (hex, 0x optional) -> devfn, -1 on error. */
+static int parse_addr(const char *s)
+{
+    char *end;
+    unsigned long slot = strtoul(s, &end, 16);
+    unsigned long fn = 0;
+    if (*end == '.') {
+        fn = strtoul(end + 1, &end, 16);
+    }
+    if (*end || slot > 31 || fn > 7) {
+        return -1;
+    }
+    return (int)(slot << 3 | fn);
+}
+
+/* The bus a -device lands on: bus= names it, else the first bus of the kind. */
+static vmc_mbus *pick_bus(vmc_model *m, const vmc_devmodel *dm, const vmc_qopts *o, int *err)
+{
+    const char *name = vmc_qopts_get(o, "bus");
+    *err = 0;
+    if (name) {
+        vmc_mbus *b = vmc_model_find_bus(m, name);
+        if (!b) {
+            *err = vmc_error_set(VMC_EUSAGE, -1, NULL, vmc_qopts_get(o, "driver"),
+                                 "qemu-system-x86_64: -device %s: Bus '%s' not found",
+                                 vmc_qopts_get(o, "driver"), name);
+        }
+        return b;
+    }
+    for (size_t i = 0; i < m->buses->len; i++) {
+        vmc_mbus *b = g_ptr_array_index(m->buses, i);
+        bool pci = dm->bus == VMC_BUS_PCI || dm->bus == VMC_BUS_PCIE;
+        if ((pci && is_pci_bus(b)) || b->kind == dm->bus) {
+            return b;
+        }
+    }
+    *err = vmc_error_set(VMC_EUSAGE, -1, NULL, vmc_qopts_get(o, "driver"),
+                         "qemu-system-x86_64: -device %s: No '%s' bus found for device '%s'",
+                         vmc_qopts_get(o, "driver"), "suitable", vmc_qopts_get(o, "driver"));
+    return NULL;
+}
+
+static int place_pci(vmc_model *m, vmc_mdev *d, vmc_mbus *bus, const vmc_qopts *o)
+{
+    const char *addr = vmc_qopts_get(o, "addr");
+    int devfn;
+    if (addr) {
+        devfn = parse_addr(addr);
+        if (devfn < 0) {
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                                 "qemu-system-x86_64: -device %s: Property '%s.addr' doesn't "
+                                 "take value '%s'", d->type, d->type, addr);
+        }
+        if (bus->children[devfn]) {
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                                 "qemu-system-x86_64: -device %s: PCI: slot %d function %d not "
+                                 "available for %s, in use by %s", d->type, devfn >> 3,
+                                 devfn & 7, d->type, bus->children[devfn]->type);
+        }
+    } else {
+        /* first free slot, function 0 */
+        devfn = -1;
+        for (int slot = 0; slot < 32; slot++) {
+            bool used = false;
+            for (int fn = 0; fn < 8; fn++) {
+                used |= bus->children[slot << 3 | fn] != NULL;
+            }
+            if (!used) {
+                devfn = slot << 3;
+                break;
+            }
+        }
+        if (devfn < 0) {
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                                 "qemu-system-x86_64: -device %s: PCI: no slot/function "
+                                 "available for %s, all in use", d->type, d->type);
+        }
+    }
+    d->devfn = devfn;
+    bus->children[devfn] = d;
+    const char *parent_path = bus->parent ? bus->parent->path : bus->pci_root_path;
+    d->path = g_strdup_printf("%s:%02x.%x", parent_path, devfn >> 3, devfn & 7);
+    return 0;
+}
+
+int vmc_model_add_cli_device(vmc_model *m, const vmc_qopts *o)
+{
+    const char *type = vmc_qopts_get(o, "driver");
+    const vmc_devmodel *dm = vmc_devmodel_find(type);
+    if (!dm) {
+        if (!vmc_machine_types_parent(m->types, type) &&
+            !vmc_machine_types_is_a(m->types, type, "device")) {
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, type,
+                                 "qemu-system-x86_64: -device %s: '%s' is not a valid device "
+                                 "model name", type, type);
+        }
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, type,
+                             "device '%s' is not modelled yet", type);
+    }
+    int err;
+    vmc_mbus *bus = pick_bus(m, dm, o, &err);
+    if (!bus) {
+        return err;
+    }
+    vmc_mdev *d = vmc_model_new_device(m, type, vmc_qopts_get(o, "id"), o, bus);
+    if (dm->bus == VMC_BUS_PCI || dm->bus == VMC_BUS_PCIE) {
+        if (!is_pci_bus(bus)) {
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, type,
+                                 "qemu-system-x86_64: -device %s: Bus '%s' does not take a PCI "
+                                 "device", type, bus->name);
+        }
+        if ((err = place_pci(m, d, bus, o))) {
+            return err;
+        }
+    }
+    return dm->realize(m, d);
+}

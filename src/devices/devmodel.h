@@ -1,0 +1,40 @@
+/*
+ * Device models for the machine model: what a device does when QEMU
+ * realizes it, as far as migration sees it.
+ *
+ * A device model registers its vmstate entries (in QEMU's order), creates
+ * the buses it provides, adds its RAM blocks (option ROM, VGA memory ...)
+ * and, for PCI functions, builds the configuration space and masks with
+ * pci_build.h.  Models are found by QOM type; a type that has none is "not
+ * modelled" and the machine model refuses it instead of guessing.
+ */
+#ifndef VMC_DEVMODEL_H
+#define VMC_DEVMODEL_H
+
+#include "machine-types/model_internal.h"
+
+typedef struct vmc_devmodel {
+    const char *type;                   /* QOM type name */
+    vmc_bus_kind bus;                   /* the kind of bus it plugs into */
+    /* Realize d (already on its bus; PCI devices have devfn and path set). */
+    int (*realize)(vmc_model *m, vmc_mdev *d);
+} vmc_devmodel;
+
+/* The model of a QOM type, or NULL. */
+const vmc_devmodel *vmc_devmodel_find(const char *type);
+
+/* Model groups, each a NULL-terminated (type == NULL) table. */
+extern const vmc_devmodel vmc_devmodels_generic[];
+
+/* Helpers for models. */
+
+/* Register the device's own vmsd entry (with its dev path when it has one). */
+vmc_model_entry *vmc_devmodel_register(vmc_model *m, vmc_mdev *d, const char *vmsd_name,
+                                       int priority);
+/* Option ROM RAM block "<path>/<name>.rom" from the romfile/romsize/rombar properties. */
+int vmc_devmodel_add_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name,
+                                const char *class_romfile);
+/* Record the device's PCI function in the model (after its config is built, if it is). */
+void vmc_devmodel_publish_pci(vmc_model *m, vmc_mdev *d, const char *section_idstr);
+
+#endif
