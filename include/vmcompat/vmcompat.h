@@ -5,6 +5,8 @@
 #include "vmcompat/error.h"
 #include "vmcompat/json.h"
 #include "vmcompat/machine.h"
+#include "vmcompat/model.h"
+#include "vmcompat/cmdline.h"
 #include "vmcompat/qmp.h"
 #include "vmcompat/schema.h"
 #include "vmcompat/models.h"
