@@ -6,6 +6,7 @@
 #include "vmcompat/json.h"
 #include "vmcompat/machine.h"
 #include "vmcompat/model.h"
+#include "vmcompat/preflight.h"
 #include "vmcompat/cmdline.h"
 #include "vmcompat/qmp.h"
 #include "vmcompat/schema.h"

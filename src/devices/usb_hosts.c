@@ -11,6 +11,7 @@
 #include "vmstate/value_internal.h"
 #include "vmstate/vmsd_macros.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- UHCI ------------------------------------------------------------------ */
@@ -308,7 +309,8 @@ static unsigned xhci_slots_at(const vmc_hook_ctx *ctx, size_t off)
 /*
  * numports = p2 + p3, numslots ("slots", qemu-xhci fixes 64) and numintrs
  * ("intrs", 16) size the three arrays of xhci-core but are not on the wire.
- * TODO(device model): take p2 + p3, slots and intrs from ctx->device.
+ * With a machine model p2 + p3 come from the device's properties; slots and
+ * intrs are fixed in 7.2 (the properties are copied before they are set).
  * Without a model they are inferred from the bytes: every port register
  * has the port-power bit set (the controller has no port power control, so
  * guests cannot clear it) while slot and interrupter bools have not;
@@ -318,6 +320,15 @@ static unsigned xhci_slots_at(const vmc_hook_ctx *ctx, size_t off)
  */
 int64_t vmc_media_xhci_numports(const vmc_hook_ctx *ctx)
 {
+    /* With a machine model: usb2 ports p2 + usb3 ports p3, each at most 15 */
+    const char *p2 = vmc_hook_device_prop(ctx, "p2");
+    const char *p3 = vmc_hook_device_prop(ctx, "p3");
+    if (p2 && p3) {
+        long a = strtol(p2, NULL, 0), b = strtol(p3, NULL, 0);
+        a = a < 0 ? 0 : a > 15 ? 15 : a;
+        b = b < 0 ? 0 : b > 15 ? 15 : b;
+        return a + b;
+    }
     if (!ctx->next) {
         return XHCI_DEFAULT_PORTS;
     }
@@ -342,6 +353,9 @@ int64_t vmc_media_xhci_numports(const vmc_hook_ctx *ctx)
 
 int64_t vmc_media_xhci_numslots(const vmc_hook_ctx *ctx)
 {
+    if (ctx->device) {
+        return XHCI_MAXSLOTS;   /* fixed in 7.2 whatever "slots" says */
+    }
     if (!ctx->next) {
         return XHCI_MAXSLOTS;
     }
@@ -351,6 +365,9 @@ int64_t vmc_media_xhci_numslots(const vmc_hook_ctx *ctx)
 
 int64_t vmc_media_xhci_numintrs(const vmc_hook_ctx *ctx)
 {
+    if (ctx->device) {
+        return XHCI_MAXINTRS;   /* fixed in 7.2 whatever "intrs" says */
+    }
     if (!ctx->next) {
         unsigned known = xhci_intrs_from_config(ctx);
         return known ? known : XHCI_MAXINTRS;

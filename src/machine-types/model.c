@@ -240,6 +240,7 @@ vmc_model_entry *vmc_model_register(vmc_model *m, vmc_mdev *dev, const char *vms
     if (dev) {
         e->pub.device = vmc_model_str(m, dev->type);
         e->pub.device_id = vmc_model_str(m, dev->id);
+        e->dev = dev;
     }
     g_ptr_array_add(m->entries, e);
     return &e->pub;

@@ -52,6 +52,7 @@ struct vmc_mdev {
 typedef struct vmc_mentry {
     vmc_model_entry pub;
     bool has_compat;
+    vmc_mdev *dev;               /* owning device, or NULL */
 } vmc_mentry;
 
 struct vmc_model {

@@ -49,6 +49,7 @@ typedef struct vmc_decode_ctx {
     vmc_warn_fn warn;
     void *warn_opaque;
     void *device;                 /* model context for hooks (may be NULL) */
+    const char *(*device_prop)(void *device, const char *prop);
     /* Enclosing structs being decoded, innermost last (for hooks). */
     const vmc_value *scope[VMC_SCOPE_MAX];
     int nscope;

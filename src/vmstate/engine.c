@@ -36,6 +36,7 @@ static int oom(vmc_decode_ctx *dc)
 static vmc_hook_ctx hook_ctx(vmc_decode_ctx *dc)
 {
     vmc_hook_ctx h = { .scope = dc->scope, .nscope = dc->nscope, .device = dc->device,
+                       .device_prop = dc->device_prop,
                        .next = dc->cur.base + dc->cur.pos, .next_len = vmc_cursor_left(&dc->cur) };
     return h;
 }

@@ -59,6 +59,11 @@ const vmc_hook_def *vmc_hook_find(const char *name, vmc_hook_kind kind)
     return NULL;
 }
 
+const char *vmc_hook_device_prop(const vmc_hook_ctx *ctx, const char *prop)
+{
+    return ctx->device && ctx->device_prop ? ctx->device_prop(ctx->device, prop) : NULL;
+}
+
 const vmc_value *vmc_hook_lookup(const vmc_hook_ctx *ctx, const char *name)
 {
     for (int i = ctx->nscope - 1; i >= 0; i--) {

@@ -18,6 +18,8 @@ typedef struct vmc_hook_ctx {
     const vmc_value *const *scope;   /* enclosing structs, outermost first */
     int nscope;
     void *device;                    /* model context, may be NULL */
+    /* Property of the device being decoded per the machine model, or NULL. */
+    const char *(*device_prop)(void *device, const char *prop);
     /* Decoding only: the bytes at the current position (the field's own
      * bytes when a field_exists hook runs), for hooks that must infer a
      * device property from the data when no model says it. */
@@ -40,6 +42,13 @@ typedef struct vmc_hook_def {
 
 /* Resolve a hook by name and kind; NULL when not registered. */
 const vmc_hook_def *vmc_hook_find(const char *name, vmc_hook_kind kind);
+
+/*
+ * A property of the device whose state is decoded (-device option, global,
+ * machine-type compat property or default), when a machine model is behind
+ * the decode; NULL otherwise (then hooks infer from the data).
+ */
+const char *vmc_hook_device_prop(const vmc_hook_ctx *ctx, const char *prop);
 
 /* Helpers for hooks: the nearest value named `name` in the scope chain. */
 const vmc_value *vmc_hook_lookup(const vmc_hook_ctx *ctx, const char *name);

@@ -1,0 +1,607 @@
+/*
+ * Pre-flight: replay what qemu_loadvm_state() of a QEMU 7.2 destination
+ * does with a stream, against the destination's machine model, and report
+ * every problem instead of stopping at the first.
+ *
+ * Checks, in stream order: header; configuration section (present when the
+ * destination wants one, machine-name prefix rule, capabilities, UUID);
+ * commands; each section's lookup (find_se) and version; the RAM block list
+ * (unknown blocks, sizes, resizeable maxima) and page records (compressed
+ * pages need the destination's compress capability); each device section
+ * decoded with the destination's own descriptors and device properties (a
+ * layout difference shows where it happens, as the missing footer QEMU
+ * reports); PCI configuration space under the destination's masks (with
+ * false incompatibilities such as PCIe slot presence detect classified);
+ * and the destination's devices the stream does not carry.
+ */
+#include "vmcompat/preflight.h"
+#include "vmcompat/models.h"
+#include "vmcompat/stream.h"
+#include "machine-types/model_internal.h"
+#include "devices/pci_config.h"
+#include "devices/registry.h"
+#include "vmstate/decode.h"
+#include "common/error_internal.h"
+#include "common/source_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vmc_preflight {
+    GArray *findings;            /* vmc_preflight_finding */
+    GStringChunk *strings;
+};
+
+static const char *str(vmc_preflight *p, const char *s)
+{
+    return s ? g_string_chunk_insert_const(p->strings, s) : NULL;
+}
+
+static vmc_preflight_finding *add(vmc_preflight *p, vmc_severity sev, const char *cls, const char *section,
+                        int64_t instance, const char *field, int64_t offset, const char *qemu,
+                        const char *remedy, const char *fmt, ...)
+    __attribute__((format(printf, 10, 11)));
+
+static vmc_preflight_finding *add(vmc_preflight *p, vmc_severity sev, const char *cls, const char *section,
+                        int64_t instance, const char *field, int64_t offset, const char *qemu,
+                        const char *remedy, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    vmc_preflight_finding f = {
+        .severity = sev,
+        .cls = str(p, cls),
+        .section = str(p, section),
+        .instance_id = instance,
+        .field = str(p, field),
+        .offset = offset,
+        .message = str(p, msg),
+        .qemu_error = str(p, qemu),
+        .remedy = str(p, remedy),
+    };
+    g_array_append_val(p->findings, f);
+    return &g_array_index(p->findings, vmc_preflight_finding, p->findings->len - 1);
+}
+
+static vmc_preflight *preflight_new(void)
+{
+    vmc_preflight *p = g_new0(vmc_preflight, 1);
+    p->findings = g_array_new(FALSE, TRUE, sizeof(vmc_preflight_finding));
+    p->strings = g_string_chunk_new(4096);
+    return p;
+}
+
+void vmc_preflight_free(vmc_preflight *p)
+{
+    if (p) {
+        g_array_free(p->findings, TRUE);
+        g_string_chunk_free(p->strings);
+        g_free(p);
+    }
+}
+
+bool vmc_preflight_compatible(const vmc_preflight *p)
+{
+    return vmc_preflight_first_error(p) == NULL;
+}
+
+size_t vmc_preflight_count(const vmc_preflight *p)
+{
+    return p->findings->len;
+}
+
+const vmc_preflight_finding *vmc_preflight_at(const vmc_preflight *p, size_t i)
+{
+    return i < p->findings->len ? &g_array_index(p->findings, vmc_preflight_finding, i) : NULL;
+}
+
+const vmc_preflight_finding *vmc_preflight_first_error(const vmc_preflight *p)
+{
+    for (size_t i = 0; i < p->findings->len; i++) {
+        const vmc_preflight_finding *f = &g_array_index(p->findings, vmc_preflight_finding, i);
+        if (f->severity == VMC_SEV_ERROR) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static bool cap_on(const vmc_preflight_options *o, const char *name)
+{
+    for (size_t i = 0; o && i < o->ncaps; i++) {
+        if (strcmp(o->caps[i].name, name) == 0) {
+            return o->caps[i].on;
+        }
+    }
+    return false;
+}
+
+/* ---- configuration ----------------------------------------------------------- */
+
+static void uuid_text(const uint8_t *u, char *out)
+{
+    sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+            u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+            u[14], u[15]);
+}
+
+static void check_configuration(vmc_preflight *p, const vmc_model *dest, const vmc_event *ev,
+                                const vmc_preflight_options *o)
+{
+    const vmc_configuration *c = ev->u.configuration;
+    const char *local = vmc_model_machine(dest);
+    if (!dest->send_configuration) {
+        add(p, VMC_SEV_ERROR, "configuration", "configuration", -1, NULL, ev->offset,
+            "Unknown savevm section type 7", NULL,
+            "the stream has a configuration section but %s (send-configuration off) does not "
+            "expect one", local);
+        return;
+    }
+    if (strncmp(c->machine, local, c->machine_len) != 0) {
+        char q[600], r[300];
+        snprintf(q, sizeof(q), "Machine type received is '%.*s' and local is '%s'",
+                 (int)c->machine_len, c->machine, local);
+        snprintf(r, sizeof(r), "start the destination with -machine %.*s", (int)c->machine_len,
+                 c->machine);
+        add(p, VMC_SEV_ERROR, "configuration", "configuration", -1, "name", ev->offset + 5, q, r,
+            "the stream was written by machine type '%.*s'; the destination runs '%s'",
+            (int)c->machine_len, c->machine, local);
+    } else if (c->machine_len < strlen(local)) {
+        add(p, VMC_SEV_WARNING, "configuration", "configuration", -1, "name", ev->offset + 5,
+            NULL, NULL, "machine type '%.*s' is accepted only because QEMU compares the received "
+            "name as a prefix of '%s'", (int)c->machine_len, c->machine, local);
+    }
+    /* validated capabilities: x-ignore-shared is the only one in 7.2 */
+    bool recv_ignore = false;
+    for (size_t i = 0; i < c->n_capabilities; i++) {
+        if (strcmp(c->capabilities[i], "x-ignore-shared") == 0) {
+            recv_ignore = true;
+        } else {
+            char q[400];
+            snprintf(q, sizeof(q), "Received unknown capability %s", c->capabilities[i]);
+            add(p, VMC_SEV_ERROR, "capability", "configuration", -1, "capabilities", ev->offset,
+                q, NULL, "the stream carries capability '%s', which QEMU 7.2 does not know",
+                c->capabilities[i]);
+        }
+    }
+    bool local_ignore = cap_on(o, "x-ignore-shared");
+    if (recv_ignore != local_ignore) {
+        char q[300];
+        snprintf(q, sizeof(q), "Capability x-ignore-shared is %s, but received capability is %s",
+                 local_ignore ? "on" : "off", recv_ignore ? "on" : "off");
+        add(p, VMC_SEV_ERROR, "capability", "configuration", -1, "capabilities", ev->offset, q,
+            recv_ignore ? "set x-ignore-shared on the destination (migrate-set-capabilities) "
+                          "before migrate-incoming"
+                        : "turn x-ignore-shared off on the destination",
+            "capability x-ignore-shared: source %s, destination %s", recv_ignore ? "on" : "off",
+            local_ignore ? "on" : "off");
+    }
+    if (c->has_uuid) {
+        char recv[40];
+        uuid_text(c->uuid, recv);
+        const char *local_uuid = vmc_cmdline_uuid(dest->cl);
+        if (!local_uuid) {
+            char q[200];
+            snprintf(q, sizeof(q), "UUID is received %s, but local uuid isn't set", recv);
+            add(p, VMC_SEV_WARNING, "configuration", "configuration", -1, "uuid", ev->offset, q,
+                NULL, "the stream carries UUID %s; the destination has no -uuid", recv);
+        } else if (g_ascii_strcasecmp(local_uuid, recv) != 0) {
+            char q[200], r[100];
+            snprintf(q, sizeof(q), "UUID received is %s and local is %s", recv, local_uuid);
+            snprintf(r, sizeof(r), "start the destination with -uuid %s", recv);
+            add(p, VMC_SEV_ERROR, "configuration", "configuration", -1, "uuid", ev->offset, q, r,
+                "the stream's VM UUID %s differs from the destination's %s", recv, local_uuid);
+        }
+    }
+}
+
+/* ---- RAM ------------------------------------------------------------------------ */
+
+static const vmc_model_ram_block *dest_block(const vmc_model *dest, const char *name)
+{
+    for (size_t i = 0; i < vmc_model_ram_block_count(dest); i++) {
+        const vmc_model_ram_block *b = vmc_model_ram_block_at(dest, i);
+        if (strcmp(b->name, name) == 0) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+static void check_ram_block(vmc_preflight *p, const vmc_model *dest, const vmc_event *ev)
+{
+    const char *name = ev->u.ram_block.name;
+    uint64_t len = ev->u.ram_block.used_length;
+    const vmc_model_ram_block *b = dest_block(dest, name);
+    if (!b) {
+        char q[400];
+        snprintf(q, sizeof(q), "Unknown ramblock \"%s\", cannot accept migration", name);
+        add(p, VMC_SEV_ERROR, "ram", "ram", 0, name, ev->offset, q,
+            "give the destination the device that owns this RAM block (same type, address and "
+            "ROM file) or remove it from the source",
+            "RAM block '%s' (0x%llx bytes) does not exist on the destination", name,
+            (unsigned long long)len);
+        return;
+    }
+    if (len == b->used_length) {
+        return;
+    }
+    if (b->resizeable) {
+        if (len > b->max_length) {
+            char q[400];
+            snprintf(q, sizeof(q), "Size too large: %s: 0x%llx > 0x%llx: Invalid argument", name,
+                     (unsigned long long)len, (unsigned long long)b->max_length);
+            add(p, VMC_SEV_ERROR, "ram", "ram", 0, name, ev->offset, q, NULL,
+                "resizeable RAM block '%s' has 0x%llx bytes, more than the destination's "
+                "maximum 0x%llx", name, (unsigned long long)len,
+                (unsigned long long)b->max_length);
+        } else {
+            add(p, VMC_SEV_INFO, "ram", "ram", 0, name, ev->offset, NULL, NULL,
+                "resizeable RAM block '%s': 0x%llx bytes in the stream, 0x%llx on a fresh "
+                "destination (resized on load)", name, (unsigned long long)len,
+                (unsigned long long)b->used_length);
+        }
+        return;
+    }
+    char q[400], r[200];
+    snprintf(q, sizeof(q), "Size mismatch: %s: 0x%llx != 0x%llx: Invalid argument", name,
+             (unsigned long long)len, (unsigned long long)b->used_length);
+    if (strcmp(name, "pc.ram") == 0) {
+        snprintf(r, sizeof(r), "start the destination with -m %lluM",
+                 (unsigned long long)(len >> 20));
+    } else {
+        snprintf(r, sizeof(r), "make the destination's %s 0x%llx bytes (same ROM file / romsize "
+                 "or memory size property as the source)", name, (unsigned long long)len);
+    }
+    add(p, VMC_SEV_ERROR, "ram", "ram", 0, name, ev->offset, q, r,
+        "RAM block '%s' has 0x%llx bytes in the stream, 0x%llx on the destination", name,
+        (unsigned long long)len, (unsigned long long)b->used_length);
+}
+
+/* ---- PCI configuration space ---------------------------------------------------- */
+
+/* The first "pci config" value of a section (the device's PCIDevice state). */
+static const vmc_value *find_config(const vmc_value *v, int depth)
+{
+    if (!v || depth > 6) {
+        return NULL;
+    }
+    if (v->kind == VMC_VALUE_BYTES && v->type && strcmp(v->type, "pci config") == 0) {
+        return v;
+    }
+    for (size_t i = 0; i < v->nchild; i++) {
+        const vmc_value *c = find_config(v->child[i], depth + 1);
+        if (c) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static void check_pci_config(vmc_preflight *p, const vmc_mentry *e, const vmc_value *state)
+{
+    const vmc_mdev *d = e->dev;
+    if (!d || !d->pci || !state) {
+        return;
+    }
+    const vmc_value *cfg = find_config(state, 0);
+    if (!cfg) {
+        return;
+    }
+    const vmc_pci_config *pc = d->pci;
+    if (cfg->v.bytes.n != pc->size) {
+        add(p, VMC_SEV_ERROR, "pci-config", e->pub.idstr, e->pub.instance_id, "config",
+            cfg->offset, NULL, NULL,
+            "the stream has %zu bytes of config space, the destination's %s has %u "
+            "(PCI Express on one side only)", cfg->v.bytes.n, d->type, pc->size);
+        return;
+    }
+    const uint8_t *in = cfg->v.bytes.p;
+    bool first = true;
+    for (unsigned i = 0; i < pc->size; i++) {
+        uint8_t bad = (uint8_t)((in[i] ^ pc->config[i]) & pc->cmask[i] & ~pc->wmask[i] &
+                                ~pc->w1cmask[i]);
+        if (!bad) {
+            continue;
+        }
+        char q[300];
+        snprintf(q, sizeof(q),
+                 "get_pci_config_device: Bad config data: i=0x%x read: %x device: %x cmask: %x "
+                 "wmask: %x w1cmask:%x", i, in[i], pc->config[i], pc->cmask[i], pc->wmask[i],
+                 pc->w1cmask[i]);
+        /* PCIe Slot Status, Presence Detect State: runtime state (not compared from 8.1) */
+        bool pds = pc->exp_cap && i == (unsigned)pc->exp_cap + 0x1a && bad == 0x40;
+        vmc_preflight_finding *f = add(p, VMC_SEV_ERROR, "pci-config", e->pub.idstr, e->pub.instance_id,
+                             "config", cfg->offset + i, first ? q : q,
+                             pds ? "make both sides agree on the presence of a device behind "
+                                   "the port, or rewrite the stream (vmcompat rewrite --fix "
+                                   "false-incompatibilities)"
+                                 : NULL,
+                             "config byte 0x%x: stream 0x%02x, destination 0x%02x, checked bits "
+                             "0x%02x differ%s", i, in[i], pc->config[i], bad,
+                             pds ? " (PCIe Slot Status: Presence Detect State)" : "");
+        f->false_incompatibility = pds;
+        first = false;
+    }
+}
+
+/* ---- device sections ---------------------------------------------------------------- */
+
+static const vmc_mentry *find_mentry(const vmc_model *dest, const char *idstr, uint32_t inst)
+{
+    const vmc_model_entry *pe = vmc_model_find_entry(dest, idstr, inst);
+    return (const vmc_mentry *)pe;   /* pub is the first member */
+}
+
+static const char *mdev_prop_cb(void *device, const char *prop)
+{
+    return vmc_mdev_prop(device, prop);
+}
+
+static void check_device_state(vmc_preflight *p, const vmc_model *dest, const vmc_mentry *e,
+                               const vmc_event *ev)
+{
+    const vmc_vmsd *vmsd = e->pub.vmsd;
+    if (!vmsd) {
+        add(p, VMC_SEV_WARNING, "section", e->pub.idstr, e->pub.instance_id, NULL, ev->offset,
+            NULL, NULL, "section '%s': no descriptor for the destination's device; its fields "
+            "are not checked", e->pub.idstr);
+        return;
+    }
+    vmc_arena *arena = vmc_arena_new();
+    vmc_decode_ctx dc = {
+        .arena = arena,
+        .cur = { .base = ev->u.state.payload, .len = ev->u.state.payload_len,
+                 .abs = ev->offset },
+        .section = e->pub.idstr,
+        .device = e->dev,
+        .device_prop = e->dev ? mdev_prop_cb : NULL,
+    };
+    vmc_value *v = NULL;
+    int rc = vmc_engine_decode(&dc, vmsd, (int)ev->u.state.version_id, e->pub.idstr, &v);
+    if (rc) {
+        const vmc_error *err = vmc_error_last();
+        char q[1200];
+        if (rc == VMC_ETRUNC) {
+            /* QEMU reads on into the footer and stops there */
+            snprintf(q, sizeof(q), "Missing section footer for %s", e->pub.idstr);
+        } else {
+            snprintf(q, sizeof(q), "%s", err->message);
+        }
+        add(p, VMC_SEV_ERROR, "field", e->pub.idstr, e->pub.instance_id, err->field, err->offset,
+            q, rc == VMC_ETRUNC ? "use the same device properties on both sides (they decide "
+                                  "which fields exist and how many)" : NULL,
+            "the destination cannot read section '%s': %s", e->pub.idstr, err->message);
+    } else if (dc.cur.pos != ev->u.state.payload_len) {
+        char q[400];
+        snprintf(q, sizeof(q), "Missing section footer for %s", e->pub.idstr);
+        add(p, VMC_SEV_ERROR, "field", e->pub.idstr, e->pub.instance_id, NULL,
+            ev->offset + (int64_t)dc.cur.pos, q,
+            "use the same device properties on both sides (they decide which fields exist)",
+            "the destination's '%s' reads %zu bytes of this section, the source wrote %zu: "
+            "the device layouts differ", vmsd->name, dc.cur.pos, ev->u.state.payload_len);
+    } else {
+        check_pci_config(p, e, v);
+    }
+    vmc_arena_free(arena);
+}
+
+static void section_unknown(vmc_preflight *p, const vmc_event *ev)
+{
+    char q[700];
+    snprintf(q, sizeof(q),
+             "Unknown savevm section or instance '%s' %u. Make sure that your current VM setup "
+             "matches your saved VM setup, including any hotplugged devices",
+             ev->u.section.idstr, ev->u.section.instance_id);
+    add(p, VMC_SEV_ERROR, "section", ev->u.section.idstr, ev->u.section.instance_id, NULL,
+        ev->offset, q, "add the same device, at the same address, to the destination",
+        "the destination has no device for section '%s' instance %u", ev->u.section.idstr,
+        ev->u.section.instance_id);
+}
+
+int vmc_preflight_stream(vmc_preflight **out, vmc_source *stream, const vmc_model *dest,
+                         const vmc_preflight_options *o)
+{
+    vmc_preflight *p = preflight_new();
+    vmc_reader_options ro = { .lookup = vmc_models_lookup };
+    if (o) {
+        ro.max_device_state = o->max_device_state;
+    }
+    vmc_reader *r;
+    int rc = vmc_reader_new(&r, stream, &ro);
+    if (rc) {
+        vmc_preflight_free(p);
+        return rc;
+    }
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);  /* mentry -> 1 */
+    const vmc_mentry *cur = NULL;
+    bool saw_config = false, compressed_reported = false, in_sections = false;
+    vmc_event ev;
+    while ((rc = vmc_reader_next(r, &ev)) > 0) {
+        switch (ev.kind) {
+        case VMC_EV_CONFIGURATION:
+            saw_config = true;
+            check_configuration(p, dest, &ev, o);
+            break;
+        case VMC_EV_COMMAND:
+            if (ev.u.command.cmd == VMC_CMD_PING || ev.u.command.cmd == VMC_CMD_OPEN_RETURN_PATH) {
+                add(p, VMC_SEV_INFO, "command", NULL, -1, NULL, ev.offset, NULL, NULL,
+                    "command %s needs a return path: fine over tcp/unix with return-path, "
+                    "refused when the stream is loaded from a file",
+                    vmc_command_name(ev.u.command.cmd));
+            }
+            break;
+        case VMC_EV_SECTION:
+            if (!in_sections) {
+                in_sections = true;
+                if (!saw_config && dest->send_configuration) {
+                    add(p, VMC_SEV_ERROR, "configuration", "configuration", -1, NULL, ev.offset,
+                        "Configuration section missing",
+                        "run the destination with a machine type of the source's QEMU version "
+                        "family (pc-*-2.3 and older send no configuration)",
+                        "the stream has no configuration section but %s expects one",
+                        vmc_model_machine(dest));
+                }
+            }
+            if (ev.u.section.type != VMC_SEC_START && ev.u.section.type != VMC_SEC_FULL) {
+                break;
+            }
+            cur = find_mentry(dest, ev.u.section.idstr, ev.u.section.instance_id);
+            if (!cur) {
+                section_unknown(p, &ev);
+                break;
+            }
+            g_hash_table_add(seen, (gpointer)cur);
+            if (ev.u.section.version_id > cur->pub.version_id) {
+                char q[400];
+                snprintf(q, sizeof(q), "savevm: unsupported version %u for '%s' v%u",
+                         ev.u.section.version_id, ev.u.section.idstr, cur->pub.version_id);
+                add(p, VMC_SEV_ERROR, "version", ev.u.section.idstr, ev.u.section.instance_id,
+                    NULL, ev.offset, q, "migrate to a destination QEMU at least as new",
+                    "section '%s' has version %u; the destination accepts at most %u",
+                    ev.u.section.idstr, ev.u.section.version_id, cur->pub.version_id);
+                cur = NULL;
+            }
+            break;
+        case VMC_EV_RAM_BLOCK:
+            check_ram_block(p, dest, &ev);
+            break;
+        case VMC_EV_RAM_PAGE:
+            if (ev.u.page.kind == VMC_PAGE_COMPRESSED && !cap_on(o, "compress") &&
+                !compressed_reported) {
+                compressed_reported = true;
+                add(p, VMC_SEV_ERROR, "capability", "ram", 0, ev.u.page.block, ev.offset,
+                    "Received an unexpected compressed page",
+                    "enable the compress capability on the destination "
+                    "(migrate-set-capabilities compress=on) before migrate-incoming",
+                    "the stream has zlib-compressed RAM pages but the destination's compress "
+                    "capability is off");
+            }
+            break;
+        case VMC_EV_DEVICE_STATE:
+            if (cur) {
+                check_device_state(p, dest, cur, &ev);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    if (rc < 0) {
+        const vmc_error *err = vmc_error_last();
+        add(p, VMC_SEV_ERROR, "stream", err->section[0] ? err->section : NULL, -1,
+            err->field[0] ? err->field : NULL, err->offset, err->message, NULL,
+            "the stream is invalid: %s", err->message);
+    }
+    /* the destination's devices the stream does not carry keep their reset state */
+    for (size_t i = 0; i < dest->entries->len; i++) {
+        const vmc_mentry *e = g_ptr_array_index(dest->entries, i);
+        if (!e->pub.sent || e->pub.iterative || g_hash_table_contains(seen, e)) {
+            continue;
+        }
+        add(p, VMC_SEV_INFO, "missing-section", e->pub.idstr, e->pub.instance_id, NULL, -1, NULL,
+            NULL, "the stream has no section for the destination's '%s' instance %u: that device "
+                  "keeps its reset state", e->pub.idstr, e->pub.instance_id);
+    }
+    g_hash_table_destroy(seen);
+    vmc_reader_free(r);
+    *out = p;
+    return 0;
+}
+
+int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc_model *dest,
+                         const vmc_preflight_options *o)
+{
+    vmc_preflight *p = preflight_new();
+    const char *sm = vmc_model_machine(source), *dm = vmc_model_machine(dest);
+    if (source->send_configuration && strcmp(sm, dm) != 0) {
+        char q[600], r[300];
+        snprintf(q, sizeof(q), "Machine type received is '%s' and local is '%s'", sm, dm);
+        snprintf(r, sizeof(r), "start the destination with -machine %s", sm);
+        add(p, VMC_SEV_ERROR, "configuration", "configuration", -1, "name", -1, q, r,
+            "the source runs machine type '%s'; the destination '%s'", sm, dm);
+    } else if (!source->send_configuration && dest->send_configuration) {
+        add(p, VMC_SEV_ERROR, "configuration", "configuration", -1, NULL, -1,
+            "Configuration section missing", NULL,
+            "the source's machine type %s sends no configuration section but %s expects one", sm,
+            dm);
+    }
+    for (size_t i = 0; i < vmc_model_ram_block_count(source); i++) {
+        const vmc_model_ram_block *b = vmc_model_ram_block_at(source, i);
+        vmc_event ev = { .kind = VMC_EV_RAM_BLOCK, .offset = -1 };
+        ev.u.ram_block.name = b->name;
+        ev.u.ram_block.used_length = b->used_length;
+        check_ram_block(p, dest, &ev);
+    }
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (size_t i = 0; i < vmc_model_section_count(source); i++) {
+        const vmc_model_entry *se = vmc_model_section_at(source, i);
+        if (se->iterative) {
+            continue;
+        }
+        const vmc_mentry *de = find_mentry(dest, se->idstr, se->instance_id);
+        vmc_event ev = { .kind = VMC_EV_SECTION, .offset = -1 };
+        ev.u.section.idstr = se->idstr;
+        ev.u.section.instance_id = se->instance_id;
+        ev.u.section.version_id = se->version_id;
+        if (!de) {
+            section_unknown(p, &ev);
+            continue;
+        }
+        g_hash_table_add(seen, (gpointer)de);
+        if (se->version_id > de->pub.version_id) {
+            char q[400];
+            snprintf(q, sizeof(q), "savevm: unsupported version %u for '%s' v%u", se->version_id,
+                     se->idstr, de->pub.version_id);
+            add(p, VMC_SEV_ERROR, "version", se->idstr, se->instance_id, NULL, -1, q, NULL,
+                "section '%s' has version %u; the destination accepts at most %u", se->idstr,
+                se->version_id, de->pub.version_id);
+        }
+        /* PCI config of the fresh source device against the destination's masks */
+        const vmc_mentry *sme = (const vmc_mentry *)se;
+        if (sme->dev && sme->dev->pci && de->dev && de->dev->pci) {
+            const vmc_pci_config *sp = sme->dev->pci, *dp = de->dev->pci;
+            if (sp->size != dp->size) {
+                add(p, VMC_SEV_ERROR, "pci-config", se->idstr, se->instance_id, "config", -1,
+                    NULL, NULL, "config space of %u bytes on the source, %u on the destination",
+                    sp->size, dp->size);
+                continue;
+            }
+            for (unsigned k = 0; k < dp->size; k++) {
+                uint8_t bad = (uint8_t)((sp->config[k] ^ dp->config[k]) & dp->cmask[k] &
+                                        ~dp->wmask[k] & ~dp->w1cmask[k]);
+                if (bad) {
+                    char q[300];
+                    snprintf(q, sizeof(q),
+                             "get_pci_config_device: Bad config data: i=0x%x read: %x device: %x "
+                             "cmask: %x wmask: %x w1cmask:%x", k, sp->config[k], dp->config[k],
+                             dp->cmask[k], dp->wmask[k], dp->w1cmask[k]);
+                    vmc_preflight_finding *f = add(p, VMC_SEV_ERROR, "pci-config", se->idstr,
+                                         se->instance_id, "config", -1, q, NULL,
+                                         "config byte 0x%x: source 0x%02x, destination 0x%02x",
+                                         k, sp->config[k], dp->config[k]);
+                    f->false_incompatibility = dp->exp_cap && k == (unsigned)dp->exp_cap + 0x1a &&
+                                               bad == 0x40;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < dest->entries->len; i++) {
+        const vmc_mentry *e = g_ptr_array_index(dest->entries, i);
+        if (!e->pub.sent || e->pub.iterative || g_hash_table_contains(seen, e)) {
+            continue;
+        }
+        add(p, VMC_SEV_INFO, "missing-section", e->pub.idstr, e->pub.instance_id, NULL, -1, NULL,
+            NULL, "the source sends no section for the destination's '%s' instance %u: that "
+                  "device keeps its reset state", e->pub.idstr, e->pub.instance_id);
+    }
+    g_hash_table_destroy(seen);
+    (void)o;
+    *out = p;
+    return 0;
+}
