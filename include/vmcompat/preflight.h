@@ -36,6 +36,9 @@ typedef struct vmc_preflight_finding {
     const char *qemu_error;     /* the line QEMU 7.2 would print (errors), or NULL */
     bool false_incompatibility; /* refusal caused only by runtime state (e.g. PCIe PDS) */
     const char *remedy;         /* how to make the two sides agree, or NULL */
+    /* pci-config findings: the byte in the stream and on the destination, and
+     * the bits the load check compares that differ */
+    uint8_t stream_byte, dest_byte, bad_bits;
 } vmc_preflight_finding;
 
 typedef struct vmc_preflight vmc_preflight;

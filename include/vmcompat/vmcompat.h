@@ -7,6 +7,7 @@
 #include "vmcompat/machine.h"
 #include "vmcompat/model.h"
 #include "vmcompat/preflight.h"
+#include "vmcompat/rewrite.h"
 #include "vmcompat/cmdline.h"
 #include "vmcompat/qmp.h"
 #include "vmcompat/schema.h"

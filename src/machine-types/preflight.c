@@ -326,6 +326,9 @@ static void check_pci_config(vmc_preflight *p, const vmc_mentry *e, const vmc_va
                              "0x%02x differ%s", i, in[i], pc->config[i], bad,
                              pds ? " (PCIe Slot Status: Presence Detect State)" : "");
         f->false_incompatibility = pds;
+        f->stream_byte = in[i];
+        f->dest_byte = pc->config[i];
+        f->bad_bits = bad;
         first = false;
     }
 }
