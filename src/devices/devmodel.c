@@ -11,7 +11,8 @@
 #include <string.h>
 
 static const vmc_devmodel *const groups[] = {
-    vmc_devmodels_generic,
+    vmc_devmodels_board, vmc_devmodels_bridges, vmc_devmodels_pcidev, vmc_devmodels_virtio,
+    vmc_devmodels_media, vmc_devmodels_generic,
 };
 
 const vmc_devmodel *vmc_devmodel_find(const char *type)
@@ -208,4 +209,14 @@ int vmc_model_add_cli_device(vmc_model *m, const vmc_qopts *o)
         }
     }
     return dm->realize(m, d);
+}
+
+int vmc_devmodel_realize_board(vmc_model *m, vmc_mdev *d, const char *section_idstr)
+{
+    const vmc_devmodel *dm = vmc_devmodel_find(d->type);
+    if (dm && dm->realize) {
+        return dm->realize(m, d);
+    }
+    vmc_devmodel_publish_pci(m, d, section_idstr);   /* config not modelled yet */
+    return 0;
 }

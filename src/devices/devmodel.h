@@ -23,8 +23,23 @@ typedef struct vmc_devmodel {
 /* The model of a QOM type, or NULL. */
 const vmc_devmodel *vmc_devmodel_find(const char *type);
 
-/* Model groups, each a NULL-terminated (type == NULL) table. */
-extern const vmc_devmodel vmc_devmodels_generic[];
+/*
+ * Model groups, each a NULL-terminated (type == NULL) table, searched in
+ * this order; the table-driven generic models are the fallback.
+ */
+extern const vmc_devmodel vmc_devmodels_board[];    /* model_board.c: chipset PCI functions */
+extern const vmc_devmodel vmc_devmodels_bridges[];  /* model_bridges.c: ports, bridges, switches */
+extern const vmc_devmodel vmc_devmodels_pcidev[];   /* model_pcidev.c: NICs, watchdog, ivshmem ... */
+extern const vmc_devmodel vmc_devmodels_virtio[];   /* model_virtio.c: virtio-pci devices */
+extern const vmc_devmodel vmc_devmodels_media[];    /* model_media.c: display, audio, USB */
+extern const vmc_devmodel vmc_devmodels_generic[];  /* devmodels_generic.c */
+
+/*
+ * Board devices (created by board_pc.c, not by -device): build their PCI
+ * config space and publish them when their model exists.  d has devfn and
+ * path; its vmstate entry is already registered.
+ */
+int vmc_devmodel_realize_board(vmc_model *m, vmc_mdev *d, const char *section_idstr);
 
 /* Helpers for models. */
 

@@ -136,20 +136,31 @@ static int build_q35(vmc_model *m)
     bool short_root = class_bool(m, "short_root_bus", false);
     root->pci_root_path = g_strdup(short_root ? "0000" : "0000:00");
     vmc_mdev *mch = root_pci_device(m, root, "mch", 0);
-    vmc_model_register(m, mch, "mch", vmsd_version("mch", 1), 0, -1, VMC_PRI_DEFAULT, true);
+    vmc_model_entry *e = vmc_model_register(m, mch, "mch", vmsd_version("mch", 1), 0, -1,
+                                            VMC_PRI_DEFAULT, true);
+    int rc = vmc_devmodel_realize_board(m, mch, e->idstr);
+    if (rc) {
+        return rc;
+    }
     register_pci_host(m, "q35-pcihost");
     vmc_model_register(m, NULL, "PCIBUS", 1, -1, -1, VMC_PRI_DEFAULT, true);
     vmc_model_register(m, NULL, "dma", 1, -1, -1, VMC_PRI_DEFAULT, true);
     vmc_model_register(m, NULL, "dma", 1, -1, -1, VMC_PRI_DEFAULT, true);
     vmc_mdev *lpc = root_pci_device(m, root, "ICH9-LPC", 0x1f << 3);
-    vmc_model_register(m, lpc, "ICH9LPC", vmsd_version("ICH9LPC", 1), 0, -1, VMC_PRI_DEFAULT,
-                       true);
+    e = vmc_model_register(m, lpc, "ICH9LPC", vmsd_version("ICH9LPC", 1), 0, -1,
+                           VMC_PRI_DEFAULT, true);
+    if ((rc = vmc_devmodel_realize_board(m, lpc, e->idstr))) {
+        return rc;
+    }
     vmc_model_new_bus(m, lpc, "isa.0", VMC_BUS_ISA);
     register_isa_devices(m, false);
     if (machine_opt_bool(m, "sata", true)) {
         vmc_mdev *ahci = root_pci_device(m, root, "ich9-ahci", (0x1f << 3) | 2);
-        vmc_model_register(m, ahci, "ich9_ahci", vmsd_version("ich9_ahci", 1), 0, -1,
-                           VMC_PRI_DEFAULT, true);
+        e = vmc_model_register(m, ahci, "ich9_ahci", vmsd_version("ich9_ahci", 1), 0, -1,
+                               VMC_PRI_DEFAULT, true);
+        if ((rc = vmc_devmodel_realize_board(m, ahci, e->idstr))) {
+            return rc;
+        }
         for (int i = 0; i < 6; i++) {
             char name[16];
             snprintf(name, sizeof(name), "ide.%d", i);
@@ -159,8 +170,11 @@ static int build_q35(vmc_model *m)
     if (machine_opt_bool(m, "smbus", true)) {
         vmc_model_register(m, NULL, "i2c_bus", 1, -1, -1, VMC_PRI_DEFAULT, true);
         vmc_mdev *smb = root_pci_device(m, root, "ICH9-SMB", (0x1f << 3) | 3);
-        vmc_model_register(m, smb, "ich9_smb", vmsd_version("ich9_smb", 1), 0, -1,
-                           VMC_PRI_DEFAULT, true);
+        e = vmc_model_register(m, smb, "ich9_smb", vmsd_version("ich9_smb", 1), 0, -1,
+                               VMC_PRI_DEFAULT, true);
+        if ((rc = vmc_devmodel_realize_board(m, smb, e->idstr))) {
+            return rc;
+        }
         register_smbus(m);
     }
     add_board_ram(m, class_bool(m, "has_acpi_build", true));
@@ -176,16 +190,27 @@ static int build_i440fx(vmc_model *m)
     register_pci_host(m, "i440FX-pcihost");
     vmc_model_register(m, NULL, "PCIBUS", 1, -1, -1, VMC_PRI_DEFAULT, true);
     vmc_mdev *host = root_pci_device(m, root, "i440FX", 0);
-    vmc_model_register(m, host, "I440FX", vmsd_version("I440FX", 3), 0, -1, VMC_PRI_DEFAULT,
-                       true);
+    vmc_model_entry *e = vmc_model_register(m, host, "I440FX", vmsd_version("I440FX", 3), 0, -1,
+                                            VMC_PRI_DEFAULT, true);
+    int rc = vmc_devmodel_realize_board(m, host, e->idstr);
+    if (rc) {
+        return rc;
+    }
     vmc_model_register(m, NULL, "dma", 1, -1, -1, VMC_PRI_DEFAULT, true);
     vmc_model_register(m, NULL, "dma", 1, -1, -1, VMC_PRI_DEFAULT, true);
     vmc_mdev *piix3 = root_pci_device(m, root, "PIIX3", 1 << 3);
-    vmc_model_register(m, piix3, "PIIX3", vmsd_version("PIIX3", 3), 0, -1, VMC_PRI_DEFAULT, true);
+    e = vmc_model_register(m, piix3, "PIIX3", vmsd_version("PIIX3", 3), 0, -1, VMC_PRI_DEFAULT,
+                           true);
+    if ((rc = vmc_devmodel_realize_board(m, piix3, e->idstr))) {
+        return rc;
+    }
     vmc_model_new_bus(m, piix3, "isa.0", VMC_BUS_ISA);
     register_isa_devices(m, true);
     vmc_mdev *ide = root_pci_device(m, root, "piix3-ide", (1 << 3) | 1);
-    vmc_model_register(m, ide, "ide", vmsd_version("ide", 3), 0, -1, VMC_PRI_DEFAULT, true);
+    e = vmc_model_register(m, ide, "ide", vmsd_version("ide", 3), 0, -1, VMC_PRI_DEFAULT, true);
+    if ((rc = vmc_devmodel_realize_board(m, ide, e->idstr))) {
+        return rc;
+    }
     vmc_model_new_bus(m, ide, "ide.0", VMC_BUS_IDE);
     vmc_model_new_bus(m, ide, "ide.1", VMC_BUS_IDE);
     bool acpi = !vmc_qopts_get(vmc_cmdline_machine(m->cl), "acpi") ||
@@ -193,8 +218,11 @@ static int build_i440fx(vmc_model *m)
     if (acpi) {
         vmc_model_register(m, NULL, "i2c_bus", 1, -1, -1, VMC_PRI_DEFAULT, true);
         vmc_mdev *pm = root_pci_device(m, root, "PIIX4_PM", (1 << 3) | 3);
-        vmc_model_register(m, pm, "piix4_pm", vmsd_version("piix4_pm", 3), 0, -1,
-                           VMC_PRI_DEFAULT, true);
+        e = vmc_model_register(m, pm, "piix4_pm", vmsd_version("piix4_pm", 3), 0, -1,
+                               VMC_PRI_DEFAULT, true);
+        if ((rc = vmc_devmodel_realize_board(m, pm, e->idstr))) {
+            return rc;
+        }
         register_smbus(m);
     }
     add_board_ram(m, acpi && class_bool(m, "has_acpi_build", true));
