@@ -14,6 +14,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_preflight(int argc, char **argv);
 int cmd_rewrite(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 int cmd_schema_diff(int argc, char **argv);
 int cmd_machines(int argc, char **argv);
 

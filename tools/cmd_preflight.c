@@ -7,6 +7,7 @@
  * Exit 0 when QEMU would load it, 1 when it would refuse it, 2 on usage errors.
  */
 #include "cli.h"
+#include "vmcompat/capture.h"
 #include "vmcompat/preflight.h"
 
 #include <getopt.h>
@@ -23,11 +24,14 @@ static void usage(FILE *f)
             "usage: vmcompat preflight [options] STREAM -- DEST_QEMU_ARGS...\n"
             "       vmcompat preflight [options] --source-cmdline 'SRC QEMU ARGS' -- "
             "DEST_QEMU_ARGS...\n"
+            "       vmcompat preflight [options] --qmp SOCKET -- DEST_QEMU_ARGS...\n"
             "\n"
             "Predict whether a QEMU 7.2 destination started with DEST_QEMU_ARGS accepts the\n"
             "stream (a file or - for stdin), and explain every problem.\n"
             "\n"
             "  -f, --format FMT          text (default) or json\n"
+            "      --qmp SOCKET          check the running QEMU behind this QMP socket (its\n"
+            "                            device state is captured; RAM is not sent)\n"
             "      --cap NAME=on|off     a migration capability of the destination (repeat)\n"
             "      --source-cmdline ARGS the source's command line, one shell-quoted string\n"
             "  -h, --help                this help\n"
@@ -144,6 +148,7 @@ int cmd_preflight(int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "cap", required_argument, NULL, 'c' },
         { "source-cmdline", required_argument, NULL, 's' },
+        { "qmp", required_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -151,7 +156,7 @@ int cmd_preflight(int argc, char **argv)
     char *capnames[MAX_CAPS];
     size_t ncaps = 0;
     bool json = false;
-    const char *source_cmdline = NULL;
+    const char *source_cmdline = NULL, *qmp = NULL;
     int opt, status = VMC_EXIT_USAGE;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
@@ -180,6 +185,9 @@ int cmd_preflight(int argc, char **argv)
         case 's':
             source_cmdline = optarg;
             break;
+        case 'q':
+            qmp = optarg;
+            break;
         case 'h':
             usage(stdout);
             status = VMC_EXIT_OK;
@@ -190,16 +198,25 @@ int cmd_preflight(int argc, char **argv)
         }
     }
     const char *stream = NULL;
-    if (optind < argc && strcmp(argv[optind], "--") != 0) {
+    /* getopt consumes a "--" that directly follows the options */
+    bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+    if (!dashdash && optind < argc && strcmp(argv[optind], "--") != 0) {
         stream = argv[optind++];
     }
-    if (optind >= argc || strcmp(argv[optind], "--") != 0 || (!stream == !source_cmdline)) {
-        fprintf(stderr, "vmcompat preflight: give a STREAM or --source-cmdline, then -- and the "
-                "destination's QEMU arguments\n");
+    if (!dashdash) {
+        if (optind >= argc || strcmp(argv[optind], "--") != 0) {
+            dashdash = false;
+        } else {
+            dashdash = true;
+            optind++;
+        }
+    }
+    if (!dashdash || (!!stream + !!source_cmdline + !!qmp) != 1) {
+        fprintf(stderr, "vmcompat preflight: give one of STREAM, --source-cmdline or --qmp, "
+                "then -- and the destination's QEMU arguments\n");
         usage(stderr);
         goto out;
     }
-    optind++;
     vmc_model *dest;
     if (vmc_model_build(&dest, argc - optind, (const char *const *)argv + optind, NULL)) {
         fprintf(stderr, "vmcompat preflight: destination: ");
@@ -210,7 +227,44 @@ int cmd_preflight(int argc, char **argv)
     vmc_preflight_options po = { .caps = caps, .ncaps = ncaps };
     vmc_preflight *p = NULL;
     int rc;
-    if (stream) {
+    if (qmp) {
+        /* capture the running source's device state, then check it */
+        char tmpl[] = "/tmp/vmcompat-capture-XXXXXX";
+        char *dir = mkdtemp(tmpl);
+        char *cmdline = NULL;
+        char path[64];
+        snprintf(path, sizeof(path), "%s/state", dir ? dir : "/tmp");
+        if (!dir || vmc_capture_device_state(qmp, path, &cmdline, 10000)) {
+            if (dir) {
+                cli_print_error("preflight");
+                rmdir(dir);
+            }
+            vmc_model_free(dest);
+            status = VMC_EXIT_INVALID;
+            goto out;
+        }
+        vmc_model *srcm = NULL;
+        if (cmdline && vmc_model_build_shell(&srcm, cmdline, NULL)) {
+            fprintf(stderr, "vmcompat preflight: note: the source's command line could not be "
+                    "modelled (%s); machine type and RAM are not checked\n",
+                    vmc_error_last()->message);
+            srcm = NULL;
+        } else if (!cmdline) {
+            fprintf(stderr, "vmcompat preflight: note: the source's command line is not known "
+                    "(QEMU on another host or in another namespace); machine type and RAM are "
+                    "not checked\n");
+        }
+        vmc_source *src;
+        rc = vmc_source_open_path(&src, path);
+        if (!rc) {
+            rc = vmc_preflight_capture(&p, src, srcm, dest, &po);
+            vmc_source_free(src);
+        }
+        unlink(path);
+        rmdir(dir);
+        free(cmdline);
+        vmc_model_free(srcm);
+    } else if (stream) {
         vmc_source *src;
         if (vmc_source_open_path(&src, stream)) {
             cli_print_error("preflight");

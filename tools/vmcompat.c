@@ -19,6 +19,7 @@ static const struct verb {
     { "model", cmd_model, "the machine QEMU would build: sections, RAM blocks, PCI config and masks" },
     { "preflight", cmd_preflight, "predict whether a destination QEMU accepts a stream, and why not" },
     { "rewrite", cmd_rewrite, "copy a stream with false incompatibilities fixed" },
+    { "capture", cmd_capture, "save the device state of a running QEMU (QMP), without RAM" },
     { "schema-diff", cmd_schema_diff, "compare two -dump-vmstate files (static compatibility)" },
     { "machines", cmd_machines, "list, show and compare versioned machine types" },
 };

@@ -58,6 +58,15 @@ typedef struct vmc_preflight_options {
 int vmc_preflight_stream(vmc_preflight **out, vmc_source *stream, const vmc_model *dest,
                          const vmc_preflight_options *opts);
 
+/*
+ * Check a device-state capture (vmc_capture_device_state: device sections
+ * only, no configuration and no RAM) against the destination; when the
+ * source's model is known (its command line), its machine type and RAM
+ * blocks are checked too.
+ */
+int vmc_preflight_capture(vmc_preflight **out, vmc_source *capture, const vmc_model *source,
+                          const vmc_model *dest, const vmc_preflight_options *opts);
+
 /* Check a source machine model (its fresh state) against the destination model. */
 int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc_model *dest,
                          const vmc_preflight_options *opts);

@@ -6,6 +6,7 @@
 #include "vmcompat/json.h"
 #include "vmcompat/machine.h"
 #include "vmcompat/model.h"
+#include "vmcompat/capture.h"
 #include "vmcompat/preflight.h"
 #include "vmcompat/rewrite.h"
 #include "vmcompat/cmdline.h"

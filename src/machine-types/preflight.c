@@ -407,10 +407,25 @@ static void section_unknown(vmc_preflight *p, const vmc_event *ev)
         ev->u.section.instance_id);
 }
 
+static int run_stream(vmc_preflight *p, vmc_source *stream, const vmc_model *dest,
+                      const vmc_preflight_options *o, bool device_state_only);
+
 int vmc_preflight_stream(vmc_preflight **out, vmc_source *stream, const vmc_model *dest,
                          const vmc_preflight_options *o)
 {
     vmc_preflight *p = preflight_new();
+    int rc = run_stream(p, stream, dest, o, false);
+    if (rc) {
+        vmc_preflight_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+static int run_stream(vmc_preflight *p, vmc_source *stream, const vmc_model *dest,
+                      const vmc_preflight_options *o, bool device_state_only)
+{
     vmc_reader_options ro = { .lookup = vmc_models_lookup };
     if (o) {
         ro.max_device_state = o->max_device_state;
@@ -418,7 +433,6 @@ int vmc_preflight_stream(vmc_preflight **out, vmc_source *stream, const vmc_mode
     vmc_reader *r;
     int rc = vmc_reader_new(&r, stream, &ro);
     if (rc) {
-        vmc_preflight_free(p);
         return rc;
     }
     GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);  /* mentry -> 1 */
@@ -442,7 +456,7 @@ int vmc_preflight_stream(vmc_preflight **out, vmc_source *stream, const vmc_mode
         case VMC_EV_SECTION:
             if (!in_sections) {
                 in_sections = true;
-                if (!saw_config && dest->send_configuration) {
+                if (!saw_config && dest->send_configuration && !device_state_only) {
                     add(p, VMC_SEV_ERROR, "configuration", "configuration", -1, NULL, ev.offset,
                         "Configuration section missing",
                         "run the destination with a machine type of the source's QEMU version "
@@ -513,6 +527,41 @@ int vmc_preflight_stream(vmc_preflight **out, vmc_source *stream, const vmc_mode
     }
     g_hash_table_destroy(seen);
     vmc_reader_free(r);
+    return 0;
+}
+
+int vmc_preflight_capture(vmc_preflight **out, vmc_source *capture, const vmc_model *source,
+                          const vmc_model *dest, const vmc_preflight_options *o)
+{
+    vmc_preflight *p = preflight_new();
+    if (source) {
+        /* what the capture cannot show: machine type and RAM blocks */
+        vmc_preflight *mp;
+        int rc = vmc_preflight_models(&mp, source, dest, o);
+        if (rc) {
+            vmc_preflight_free(p);
+            return rc;
+        }
+        for (size_t i = 0; i < vmc_preflight_count(mp); i++) {
+            const vmc_preflight_finding *f = vmc_preflight_at(mp, i);
+            if (strcmp(f->cls, "configuration") == 0 || strcmp(f->cls, "ram") == 0) {
+                vmc_preflight_finding c = *f;
+                c.cls = str(p, f->cls);
+                c.section = str(p, f->section);
+                c.field = str(p, f->field);
+                c.message = str(p, f->message);
+                c.qemu_error = str(p, f->qemu_error);
+                c.remedy = str(p, f->remedy);
+                g_array_append_val(p->findings, c);
+            }
+        }
+        vmc_preflight_free(mp);
+    }
+    int rc = run_stream(p, capture, dest, o, true);
+    if (rc) {
+        vmc_preflight_free(p);
+        return rc;
+    }
     *out = p;
     return 0;
 }
