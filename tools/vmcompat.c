@@ -22,6 +22,7 @@ static const struct verb {
     { "capture", cmd_capture, "save the device state of a running QEMU (QMP), without RAM" },
     { "schema-diff", cmd_schema_diff, "compare two -dump-vmstate files (static compatibility)" },
     { "machines", cmd_machines, "list, show and compare versioned machine types" },
+    { "write", cmd_write, "write the stream of a freshly started machine, without QEMU" },
     { "harvest", cmd_harvest, "collect machine types, vmstate dumps and property values from a QEMU binary" },
 };
 

@@ -18,6 +18,8 @@
 #include "vmcompat/source.h"
 #include "vmcompat/stream.h"
 #include "vmcompat/vmstate.h"
+#include "vmcompat/state.h"
+#include "vmcompat/write.h"
 
 #define VMCOMPAT_VERSION "0.1.0"
 

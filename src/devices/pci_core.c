@@ -11,11 +11,15 @@
 
 /*
  * Is this PCIDevice PCI Express (4096-byte config)?  A model says so
- * through the device context; without one, the config bytes themselves
+ * through the pseudo-property "@pci-express"; without one, the config bytes themselves
  * tell: QEMU adds the Express capability to every device it flags express.
  */
 static bool migrate_is_pcie(const vmc_hook_ctx *ctx, int version_id)
 {
+    const char *model = vmc_hook_device_prop(ctx, "@pci-express");
+    if (model) {
+        return strcmp(model, "on") == 0;
+    }
     if (ctx->next && ctx->next_len >= 256) {
         return vmc_pci_find_cap(ctx->next, 256, VMC_PCI_CAP_ID_EXP) != 0;
     }

@@ -105,7 +105,8 @@ static const vmc_virtio_device_def *find_device(const char *outer)
 /* PCIDevice state as pci_device_save() writes it (no vmdesc, no subsections). */
 static int decode_pci_dev(vmc_decode_ctx *dc, vmc_value *blob, unsigned *msix_vectors)
 {
-    int rc = vmc_decode_need(dc, 4 + 256, "PCIDevice state");
+    /* when building, each leaf below is produced on its own (vmstate/build.c) */
+    int rc = dc->build ? 0 : vmc_decode_need(dc, 4 + 256, "PCIDevice state");
     if (rc) {
         return rc;
     }
@@ -131,6 +132,12 @@ static int decode_pci_dev(vmc_decode_ctx *dc, vmc_value *blob, unsigned *msix_ve
     /* 4096 bytes when the device is PCI Express, which QEMU marks with the
      * Express capability. */
     size_t cfg_size = vmc_pci_find_cap(cfg, 256, VMC_PCI_CAP_ID_EXP) ? 4096 : 256;
+    if (dc->build) {
+        /* nothing to look at yet: the model says */
+        const char *express = dc->device_prop ? dc->device_prop(dc->device, "@pci-express")
+                                              : NULL;
+        cfg_size = express && strcmp(express, "on") == 0 ? 4096 : 256;
+    }
     const char *cfg_name = cfg_size == 4096 ? "config[1]" : "config[0]";
     if ((rc = add_leaf(dc, pci, cfg_name, "pci config", cfg_size, NULL))) {
         return rc;

@@ -177,7 +177,10 @@ static int build_q35(vmc_model *m)
         }
         register_smbus(m);
     }
-    add_board_ram(m, class_bool(m, "has_acpi_build", true));
+    /* acpi=off: acpi_setup() builds no tables */
+    bool acpi = !vmc_qopts_get(vmc_cmdline_machine(m->cl), "acpi") ||
+                machine_opt_bool(m, "acpi", true);
+    add_board_ram(m, acpi && class_bool(m, "has_acpi_build", true));
     return 0;
 }
 

@@ -9,6 +9,7 @@
  * the board (board_pc.c), the -device devices in command-line order, and
  * finally acpi_build and globalstate.
  */
+#include "devices/model_common.h"
 #include "machine-types/model_internal.h"
 #include "devices/registry.h"
 #include "common/error_internal.h"
@@ -489,7 +490,12 @@ static int build(vmc_model *m, const vmc_model_options *opts)
             return rc;
         }
     }
-    /* machine done: ACPI tables (when the type builds them), then global state */
+    /* machine done: what the boards and hotplug handlers set once every
+     * -device exists (ports' presence/link state, LPC/PM port bits) */
+    if ((rc = vmc_devmodel_machine_done(m))) {
+        return rc;
+    }
+    /* then the ACPI tables (when the type builds them), then global state */
     if (m->acpi_blobs) {
         /* fw_cfg ROM blobs of the ACPI build: resizeable, fixed maximum sizes */
         vmc_model_add_ram_block(m, "/rom@etc/acpi/tables", 0x20000, 0x200000, true, NULL);

@@ -37,6 +37,35 @@ static inline size_t vmc_cursor_left(const vmc_cursor *c)
 
 typedef void (*vmc_warn_fn)(void *opaque, const char *msg);
 
+/*
+ * Build mode (vmstate/build.c): the engine produces the bytes it reads.
+ * Whenever it needs bytes past the end of what was produced so far, they are
+ * appended, zero unless the provider fills them for the current field path;
+ * subsections are appended where the provider (or the subsection's needed
+ * hook) says QEMU's saver would send them.  The result is the tree and the
+ * payload QEMU's vmstate_save_state() would write for that state.
+ */
+typedef struct vmc_build_provider {
+    /* Fill dst[0..n) for the field at `path` of VMStateInfo `type` (dst is
+     * zeroed).  When max > n (a custom decoder asking for the first n bytes
+     * of a field it parses), a value given as bytes may be supplied whole,
+     * up to max: *produced says how many bytes were written (>= n).
+     * Return 0 (also when leaving the zeros) or a negative VMC_E* error
+     * with vmc_error_set. */
+    int (*fill)(void *opaque, const char *path, const char *type, uint8_t *dst, uint64_t n,
+                uint64_t max, uint64_t *produced);
+    /* Send subsection `name` of the struct at `parent` ("" at top level)?
+     * 1 yes, 0 no, -1 no opinion (then its needed hook decides). */
+    int (*subsection)(void *opaque, const char *parent, const char *name);
+    void *opaque;
+} vmc_build_provider;
+
+typedef struct vmc_build_buf {
+    uint8_t *buf;       /* stable address: reserved once, never moved */
+    size_t cap;
+    const vmc_build_provider *prov;
+} vmc_build_buf;
+
 #define VMC_PATH_MAX 512
 #define VMC_SCOPE_MAX 32
 
@@ -55,7 +84,14 @@ typedef struct vmc_decode_ctx {
     int nscope;
     int depth;                    /* recursion guard */
     int section_version;          /* version the top-level vmsd is loaded at */
+    vmc_build_buf *build;         /* build mode when set (cur.len = bytes produced) */
 } vmc_decode_ctx;
+
+/* Build mode: make n bytes available at the cursor, producing the missing
+ * ones for the current path as VMStateInfo `type`; exact: the field has
+ * exactly n bytes (a leaf), else a custom decoder wants at least n.
+ * No-op when decoding. */
+int vmc_build_supply(vmc_decode_ctx *dc, const char *type, uint64_t n, bool exact);
 
 /* Record an error at the cursor with the current section and path. */
 int vmc_decode_fail(vmc_decode_ctx *dc, int code, const char *fmt, ...)

@@ -61,6 +61,12 @@ void vmc_decode_path_pop(vmc_decode_ctx *dc, size_t oldlen)
 
 int vmc_decode_need(vmc_decode_ctx *dc, uint64_t n, const char *what)
 {
+    if (dc->build && n > vmc_cursor_left(&dc->cur)) {
+        int rc = vmc_build_supply(dc, what, n, false);
+        if (rc) {
+            return rc;
+        }
+    }
     if (n > vmc_cursor_left(&dc->cur)) {
         return vmc_decode_fail(dc, VMC_ETRUNC,
                                "section data ends early: %s needs %llu bytes, %zu left",
@@ -85,7 +91,10 @@ static vmc_value *leaf_new(vmc_decode_ctx *dc, vmc_value_kind kind, const char *
 int vmc_decode_leaf(vmc_decode_ctx *dc, const char *name, const char *type, uint64_t size,
                     vmc_value **out)
 {
-    int rc = vmc_decode_need(dc, size, type);
+    int rc = dc->build ? vmc_build_supply(dc, type, size, true) : 0;
+    if (!rc) {
+        rc = vmc_decode_need(dc, size, type);
+    }
     if (rc) {
         return rc;
     }

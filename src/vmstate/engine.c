@@ -38,6 +38,11 @@ static vmc_hook_ctx hook_ctx(vmc_decode_ctx *dc)
     vmc_hook_ctx h = { .scope = dc->scope, .nscope = dc->nscope, .device = dc->device,
                        .device_prop = dc->device_prop,
                        .next = dc->cur.base + dc->cur.pos, .next_len = vmc_cursor_left(&dc->cur) };
+    if (dc->build) {
+        /* nothing to infer from: the bytes are being made */
+        h.next = NULL;
+        h.next_len = 0;
+    }
     return h;
 }
 
@@ -293,10 +298,78 @@ static const vmc_vmsd *find_subsection(const vmc_vmsd *vmsd, const char *name, s
     return NULL;
 }
 
+/* Build mode: append the subsections QEMU's saver would send, in the
+ * vmsd's order, each then read back by decode_subsections(). */
+static int build_subsection_header(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, size_t *next_index,
+                                   bool *appended)
+{
+    *appended = false;
+    for (; vmsd->subsections && vmsd->subsections[*next_index]; (*next_index)++) {
+        const vmc_vmsd *sub = vmsd->subsections[*next_index];
+        int want = dc->build->prov && dc->build->prov->subsection
+                       ? dc->build->prov->subsection(dc->build->prov->opaque, dc->path,
+                                                     sub->name)
+                       : -1;
+        if (want < 0) {
+            if (!sub->needed) {
+                want = 1;   /* no needed() callback: always sent */
+            } else {
+                const vmc_hook_def *h = vmc_hook_find(sub->needed, VMC_HOOK_NEEDED);
+                if (!h) {
+                    return vmc_decode_fail(dc, VMC_EUNSUPPORTED,
+                                           "needed hook '%s' of subsection '%s' is not "
+                                           "implemented; say in the state whether it is sent",
+                                           sub->needed, sub->name);
+                }
+                vmc_hook_ctx hc = hook_ctx(dc);
+                want = h->test(&hc, sub->version_id);
+            }
+        }
+        if (!want) {
+            continue;
+        }
+        size_t n = strlen(sub->name);
+        if (n > 255) {
+            return vmc_decode_fail(dc, VMC_EUNSUPPORTED, "subsection name '%s' too long",
+                                   sub->name);
+        }
+        uint8_t hdr[2 + 255 + 4];
+        hdr[0] = 0x05;
+        hdr[1] = (uint8_t)n;
+        memcpy(hdr + 2, sub->name, n);
+        uint32_t ver = (uint32_t)sub->version_id;
+        hdr[2 + n] = (uint8_t)(ver >> 24);
+        hdr[3 + n] = (uint8_t)(ver >> 16);
+        hdr[4 + n] = (uint8_t)(ver >> 8);
+        hdr[5 + n] = (uint8_t)ver;
+        if (dc->cur.pos != dc->cur.len) {
+            return vmc_decode_fail(dc, VMC_EUSAGE, "build: subsection not at the end of the data");
+        }
+        if (dc->cur.len + n + 6 > dc->build->cap) {
+            return vmc_decode_fail(dc, VMC_ELIMIT, "device state larger than %zu bytes",
+                                   dc->build->cap);
+        }
+        memcpy(dc->build->buf + dc->cur.len, hdr, n + 6);
+        dc->cur.len += n + 6;
+        (*next_index)++;
+        *appended = true;
+        return 0;
+    }
+    return 0;
+}
+
 static int decode_subsections(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, vmc_value *self)
 {
+    size_t build_index = 0;
     size_t plen = strlen(vmsd->name);
     for (;;) {
+        if (dc->build && vmc_cursor_left(&dc->cur) == 0) {
+            bool appended;
+            int brc = build_subsection_header(dc, vmsd, &build_index, &appended);
+            if (brc || !appended) {
+                return brc;
+            }
+        }
         const uint8_t *p = dc->cur.base + dc->cur.pos;
         size_t left = vmc_cursor_left(&dc->cur);
         if (left < 1 || p[0] != 0x05) {
