@@ -680,7 +680,8 @@ static int decode_bytes(const char *vmsd_name, int version, const uint8_t *p, si
 static size_t put_be(uint8_t *p, uint64_t v, int bytes)
 {
     for (int i = 0; i < bytes; i++) {
-        p[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+        int shift = 8 * (bytes - 1 - i);
+        p[i] = shift < 64 ? (uint8_t)(v >> shift) : 0;   /* wider fields: zero-extended */
     }
     return (size_t)bytes;
 }

@@ -741,9 +741,13 @@ static int resolve(mt_ctx *c, vmc_machine_type *m, int depth)
             m->n_fields++;
         }
     }
-    memcpy(m->compat + nb_c, m->own_compat, m->n_own_compat * sizeof(*m->compat));
+    if (m->n_own_compat) {   /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(m->compat + nb_c, m->own_compat, m->n_own_compat * sizeof(*m->compat));
+    }
     m->n_compat = nb_c + m->n_own_compat;
-    memcpy(m->board + nb_b, m->own_board, m->n_own_board * sizeof(*m->board));
+    if (m->n_own_board) {
+        memcpy(m->board + nb_b, m->own_board, m->n_own_board * sizeof(*m->board));
+    }
     m->n_board = nb_b + m->n_own_board;
     for (size_t i = 0; i < m->n_compat; i++) {
         m->compat[i].pub.driver_status = mt_driver_status(c->set, m->compat[i].pub.driver);

@@ -39,9 +39,10 @@ static int read_subsection(vmc_reader *r, vmc_configuration *cfg, const char *na
             return rc;
         }
         cfg->has_page_bits = true;
-        if (cfg->page_bits < 9 || cfg->page_bits > 24) {
-            return cfg_fail(VMC_EFORMAT, off, name, "implausible target page bits %u",
-                            cfg->page_bits);
+        /* QEMU 7.2's targets use 8 (avr) to 16 (64 KiB pages) bits. */
+        if (cfg->page_bits < 8 || cfg->page_bits > 16) {
+            return cfg_fail(VMC_EFORMAT, off, name, "implausible target page bits %u "
+                            "(QEMU targets use 8 to 16)", cfg->page_bits);
         }
         if (cfg->page_bits != 12) {
             vmc_reader_warn(r, "Received TARGET_PAGE_BITS is %u but an x86 QEMU has 12",
@@ -126,6 +127,10 @@ int vmc_configuration_read(vmc_reader *r, vmc_configuration *cfg)
         if (got < 0) {
             return (int)got;
         }
+        if (got == 1 && p[0] == VMC_SEC_SUBSECTION) {
+            return cfg_fail(VMC_ETRUNC, vmc_source_tell(r->src), "subsection",
+                            "stream ends inside a subsection header of the configuration");
+        }
         if (got < 2 || p[0] != VMC_SEC_SUBSECTION || p[1] < sizeof(prefix)) {
             break;
         }
@@ -134,7 +139,13 @@ int vmc_configuration_read(vmc_reader *r, vmc_configuration *cfg)
         if (got < 0) {
             return (int)got;
         }
-        if ((size_t)got < 2 + len || memcmp(p + 2, prefix, sizeof(prefix) - 1) != 0) {
+        if ((size_t)got < 2 + len) {
+            /* Short only at the end of the input: the stream is cut here. */
+            return cfg_fail(VMC_ETRUNC, vmc_source_tell(r->src), "subsection",
+                            "stream ends inside a subsection name of the configuration "
+                            "(%lld of %zu bytes)", (long long)got - 2, len);
+        }
+        if (memcmp(p + 2, prefix, sizeof(prefix) - 1) != 0) {
             break;
         }
         char name[256];

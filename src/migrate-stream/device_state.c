@@ -58,8 +58,13 @@ static bool printable(const uint8_t *p, size_t n)
     return true;
 }
 
-/* Does a plausible record (or the end of the stream) start at d[q]? */
-static bool plausible_next(vmc_reader *r, const uint8_t *d, size_t len, size_t q)
+/*
+ * Does a plausible record (or the end of the stream) start at d[q]?  With
+ * cut, a record header cut by the end of the input also counts when its
+ * available bytes fit (after a footer: reading the header then reports the
+ * truncation where it is).
+ */
+static bool plausible_next(vmc_reader *r, const uint8_t *d, size_t len, size_t q, bool cut)
 {
     if (q == len) {
         return true;
@@ -70,20 +75,39 @@ static bool plausible_next(vmc_reader *r, const uint8_t *d, size_t len, size_t q
     case VMC_SEC_START:
     case VMC_SEC_FULL: {
         if (q + 6 > len) {
-            return false;
+            return cut;
         }
         size_t n = d[q + 5];
-        return n > 0 && q + 6 + n + 8 <= len && printable(d + q + 6, n);
+        if (q + 6 + n + 8 > len) {
+            return cut && n > 0 && printable(d + q + 6, n < len - (q + 6) ? n : len - (q + 6));
+        }
+        return n > 0 && printable(d + q + 6, n);
     }
     case VMC_SEC_PART:
     case VMC_SEC_END:
-        return q + 5 <= len &&
-               g_hash_table_contains(r->sections, GUINT_TO_POINTER(vmc_be32(d + q + 1)));
+        if (q + 5 > len) {
+            return cut;
+        }
+        return g_hash_table_contains(r->sections, GUINT_TO_POINTER(vmc_be32(d + q + 1)));
     case VMC_SEC_COMMAND:
-        return q + 5 <= len && vmc_be16(d + q + 1) >= 1 && vmc_be16(d + q + 1) <= 11;
+        if (q + 5 > len) {
+            return cut;
+        }
+        return vmc_be16(d + q + 1) >= 1 && vmc_be16(d + q + 1) <= 11;
     default:
         return false;
     }
+}
+
+/* Is there a footer of this section anywhere in d[0..len)? */
+static bool footer_follows(const vmc_sec_info *sec, const uint8_t *d, size_t len)
+{
+    for (size_t p = 0; p + 5 <= len; p++) {
+        if (d[p] == VMC_SEC_FOOTER && vmc_be32(d + p + 1) == sec->id) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Payload length recovered from the framing, or SIZE_MAX. */
@@ -93,17 +117,17 @@ static size_t framing_scan(vmc_reader *r, const vmc_sec_info *sec, const uint8_t
     for (size_t p = 0; p < len; p++) {
         if (footers) {
             if (d[p] == VMC_SEC_FOOTER && p + 5 <= len && vmc_be32(d + p + 1) == sec->id &&
-                plausible_next(r, d, len, p + 5)) {
+                plausible_next(r, d, len, p + 5, true)) {
                 return p;
             }
-        } else if (p > 0 && plausible_next(r, d, len, p) && d[p] != VMC_SEC_EOF) {
+        } else if (p > 0 && plausible_next(r, d, len, p, false) && d[p] != VMC_SEC_EOF) {
             return p;
         }
     }
     if (!footers) {
         /* the last section before EOF */
         for (size_t p = 0; p < len; p++) {
-            if (d[p] == VMC_SEC_EOF && plausible_next(r, d, len, p)) {
+            if (d[p] == VMC_SEC_EOF && plausible_next(r, d, len, p, false)) {
                 return p;
             }
         }
@@ -169,6 +193,16 @@ int vmc_device_state_read(vmc_reader *r, vmc_sec_info *sec, vmc_event *ev)
             described_by = "model";
         } else {
             size_t n = framing_scan(r, sec, mem, dc.cur.len);
+            if (n == SIZE_MAX && r->trailer_offset < 0 &&
+                (r->footers_missing || !footer_follows(sec, mem, dc.cur.len))) {
+                /* Nothing that could end this section before the input ends. */
+                return vmc_error_set(VMC_ETRUNC, start + (int64_t)dc.cur.len, sec->idstr, NULL,
+                                     "stream ends inside section '%s' (instance %u): no %s "
+                                     "follows and there is no vmdesc trailer to describe it "
+                                     "(QEMU fails with an input/output error)", sec->idstr,
+                                     sec->instance_id,
+                                     r->footers_missing ? "QEMU_VM_EOF" : "section footer");
+            }
             if (n == SIZE_MAX) {
                 return vmc_error_set(VMC_EFORMAT, start, sec->idstr, NULL,
                                      "no description of section '%s' (instance %u) and its end "

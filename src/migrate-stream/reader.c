@@ -351,7 +351,13 @@ static int read_footer(vmc_reader *r, vmc_event *ev)
     }
     ev->kind = VMC_EV_SECTION_DONE;
     ev->u.done.section_id = r->cur->id;
-    if (got >= 1 && p[0] == VMC_SEC_FOOTER) {
+    if (got == 0) {
+        /* Nothing follows the payload: neither a footer nor QEMU_VM_EOF. */
+        return fail(r, VMC_ETRUNC, ev->offset, "footer",
+                    "stream ends after the payload of %s, before its footer or the next "
+                    "section (QEMU fails with an input/output error)", r->cur->idstr);
+    }
+    if (p[0] == VMC_SEC_FOOTER) {
         if (got < 5) {
             return fail(r, VMC_ETRUNC, ev->offset, "footer",
                         "stream ends inside the footer of %s", r->cur->idstr);
@@ -374,7 +380,7 @@ static int read_footer(vmc_reader *r, vmc_event *ev)
         if (r->footers_seen) {
             return fail(r, VMC_EFORMAT, ev->offset, "footer",
                         "Missing section footer for %s (found byte 0x%02x)", r->cur->idstr,
-                        got >= 1 ? p[0] : 0);
+                        p[0]);
         }
         r->footers_missing = true;
         ev->length = 0;

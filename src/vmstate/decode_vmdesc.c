@@ -15,6 +15,11 @@
 #include <string.h>
 
 #define MAX_DEPTH 64
+/* Elements of 0 bytes cost no input, so a vmdesc could ask for 2^64 of them
+ * (also nested): at most this many per device section. */
+#define MAX_EMPTY_ELEMENTS (1u << 16)
+
+static _Thread_local uint64_t empty_left;
 
 static int decode_struct(vmc_decode_ctx *dc, const vmc_vd_struct *s, vmc_value *into);
 
@@ -30,6 +35,13 @@ static int decode_elem(vmc_decode_ctx *dc, const vmc_vd_struct *owner, const vmc
     int rc;
     if ((rc = vmc_decode_need(dc, f->size, f->type))) {
         return rc;
+    }
+    if (f->size == 0) {
+        if (empty_left == 0) {
+            return vmc_decode_fail(dc, VMC_ELIMIT, "vmdesc describes more than %u elements "
+                                   "of 0 bytes", MAX_EMPTY_ELEMENTS);
+        }
+        empty_left--;
     }
     const vmc_info *info = vmc_info_find(f->type);
     /* A NULL element of a VMS_ARRAY_OF_POINTER field is the one byte 0x30 and
@@ -281,6 +293,7 @@ int vmc_vd_decode_device(vmc_decode_ctx *dc, const vmc_vd_device *dev, vmc_value
     dc->path[0] = '\0';
     dc->depth = 0;
     dc->nscope = 0;
+    empty_left = MAX_EMPTY_ELEMENTS;
     int rc = decode_struct(dc, &dev->desc, v);
     if (rc) {
         return rc;
