@@ -109,3 +109,8 @@ void vmc_error_annotate(int64_t offset, const char *section, const char *field)
     }
     vmc_error_add_context(section, field);
 }
+
+void vmc_error_restore(const vmc_error *saved)
+{
+    last_error = *saved;
+}

@@ -15,4 +15,7 @@ int vmc_error_setv(int code, int64_t offset, const char *section,
 /* Fill in section/field of the last error when an inner layer left them empty. */
 void vmc_error_add_context(const char *section, const char *field);
 
+/* Put back an error saved earlier (after an attempt whose failure is not one). */
+void vmc_error_restore(const vmc_error *saved);
+
 #endif

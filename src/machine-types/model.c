@@ -10,6 +10,7 @@
  * finally acpi_build and globalstate.
  */
 #include "devices/model_common.h"
+#include "machine-types/acpi_build.h"
 #include "machine-types/model_internal.h"
 #include "devices/registry.h"
 #include "common/error_internal.h"
@@ -472,6 +473,35 @@ static void order_sections(vmc_model *m)
     g_ptr_array_free(full, TRUE);
 }
 
+
+/*
+ * The fw_cfg ROM blobs of the ACPI build as RAM blocks: resizeable, with
+ * fixed maximum sizes; used_length is the blob rounded up to 4 KiB (the
+ * tables blob is padded to 128 KiB, or sized by the legacy rule of
+ * pc-i440fx-1.7/2.0).  The RSDP is a RAM block only where rsdp_in_ram.  When
+ * the tables of this machine are not modelled, the usual sizes stand.
+ */
+static void add_acpi_blocks(vmc_model *m)
+{
+    vmc_acpi_blobs b;
+    uint64_t tables = 0x20000, loader = 0x1000;
+    const char *in_ram = vmc_model_class_field(m, "rsdp_in_ram");
+    bool rsdp = !in_ram || strcmp(in_ram, "false") != 0;
+    vmc_error saved = *vmc_error_last();
+    if (vmc_acpi_build(m, &b) == 0) {
+        tables = vmc_acpi_ram_block_size(b.tables_len);
+        loader = vmc_acpi_ram_block_size(b.loader_len);
+        rsdp = b.rsdp_is_ram_block;
+        vmc_acpi_blobs_free(&b);
+    }
+    vmc_error_restore(&saved);
+    vmc_model_add_ram_block(m, "/rom@etc/acpi/tables", tables, 0x200000, true, NULL);
+    vmc_model_add_ram_block(m, "/rom@etc/table-loader", loader, 0x10000, true, NULL);
+    if (rsdp) {
+        vmc_model_add_ram_block(m, "/rom@etc/acpi/rsdp", 0x1000, 0x1000, true, NULL);
+    }
+}
+
 static int build(vmc_model *m, const vmc_model_options *opts)
 {
     int rc;
@@ -497,10 +527,7 @@ static int build(vmc_model *m, const vmc_model_options *opts)
     }
     /* then the ACPI tables (when the type builds them), then global state */
     if (m->acpi_blobs) {
-        /* fw_cfg ROM blobs of the ACPI build: resizeable, fixed maximum sizes */
-        vmc_model_add_ram_block(m, "/rom@etc/acpi/tables", 0x20000, 0x200000, true, NULL);
-        vmc_model_add_ram_block(m, "/rom@etc/table-loader", 0x1000, 0x10000, true, NULL);
-        vmc_model_add_ram_block(m, "/rom@etc/acpi/rsdp", 0x1000, 0x1000, true, NULL);
+        add_acpi_blocks(m);
     }
     const char *acpi = vmc_model_class_field(m, "has_acpi_build");
     if (!acpi || strcmp(acpi, "false") != 0) {

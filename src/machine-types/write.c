@@ -11,25 +11,7 @@
  */
 #include "common/error_internal.h"
 #include "devices/fresh.h"
-#if __has_include("machine-types/acpi_build.h")   /* TEMPORARY until the ACPI builder lands */
 #include "machine-types/acpi_build.h"
-#define HAVE_ACPI_BUILD 1
-#else
-typedef struct vmc_acpi_blobs {
-    uint8_t *tables, *loader, *rsdp;
-    size_t tables_len, loader_len, rsdp_len;
-} vmc_acpi_blobs;
-static int vmc_acpi_build(vmc_model *m, vmc_acpi_blobs *out)
-{
-    (void)m;
-    (void)out;
-    return vmc_error_set(VMC_EUNSUPPORTED, -1, "ram", NULL, "not modelled: the ACPI tables");
-}
-static void vmc_acpi_blobs_free(vmc_acpi_blobs *b)
-{
-    (void)b;
-}
-#endif
 #include "machine-types/model_internal.h"
 #include "vmcompat/json.h"
 #include "vmcompat/write.h"

@@ -1,0 +1,234 @@
+/*
+ * AML that PCI functions add to their own S<devfn> device in the DSDT: the
+ * ISA bridges (PIIX3, ICH9 LPC) with the PIRQ routing registers and the
+ * devices on their ISA bus, the ICH9 SMBus controller (nothing on our SMBus
+ * has AML) and the standard VGA devices (_SxD methods).
+ *
+ * The ISA bus lists its devices newest first: the -device ISA devices in
+ * reverse command-line order, then the board's i8042, floppy controller
+ * (i440fx) and RTC.
+ */
+#include "machine-types/acpi_build.h"
+#include "common/error_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef vmc_aml A;
+
+static A *I(uint64_t v) { return vmc_aml_int(v); }
+
+static uint64_t global_uint(vmc_model *m, const char *driver, const char *prop, uint64_t dflt)
+{
+    const char *v = vmc_acpi_global(m, driver, prop);
+    if (!v) {
+        return dflt;
+    }
+    char *end;
+    unsigned long long n = strtoull(v, &end, 0);
+    return *end ? dflt : n;
+}
+
+static uint64_t dev_uint(vmc_mdev *d, const char *prop, uint64_t dflt)
+{
+    const char *v = vmc_acpi_dev_prop(d, prop);
+    if (!v) {
+        return dflt;
+    }
+    char *end;
+    long long n = strtoll(v, &end, 0);
+    return (*end || n < 0) ? dflt : (uint64_t)n;
+}
+
+static void i8042_aml(vmc_model *m, A *scope)
+{
+    A *crs = vmc_aml_resource_template();
+    vmc_aml_append(crs, vmc_aml_io(0x60, 0x60, 1, 1));
+    vmc_aml_append(crs, vmc_aml_io(0x64, 0x64, 1, 1));
+    vmc_aml_append(crs, vmc_aml_irq_no_flags((uint8_t)global_uint(m, "i8042", "kbd-irq", 1)));
+    A *kbd = vmc_aml_device("KBD");
+    vmc_aml_append(kbd, vmc_aml_name_decl("_HID", vmc_aml_eisaid("PNP0303")));
+    vmc_aml_append(kbd, vmc_aml_name_decl("_STA", I(0xf)));
+    vmc_aml_append(kbd, vmc_aml_name_decl("_CRS", crs));
+
+    crs = vmc_aml_resource_template();
+    vmc_aml_append(crs, vmc_aml_irq_no_flags((uint8_t)global_uint(m, "i8042", "mouse-irq", 12)));
+    A *mou = vmc_aml_device("MOU");
+    vmc_aml_append(mou, vmc_aml_name_decl("_HID", vmc_aml_eisaid("PNP0F13")));
+    vmc_aml_append(mou, vmc_aml_name_decl("_STA", I(0xf)));
+    vmc_aml_append(mou, vmc_aml_name_decl("_CRS", crs));
+
+    vmc_aml_append(scope, kbd);
+    vmc_aml_append(scope, mou);
+}
+
+static int fdc_aml(vmc_model *m, A *scope)
+{
+    if (vmc_acpi_global(m, "isa-fdc", "driveA") || vmc_acpi_global(m, "isa-fdc", "driveB")) {
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, "isa-fdc",
+                             "ACPI tables: floppy drives are not modelled");
+    }
+    for (size_t i = 0; i < vmc_cmdline_backend_count(m->cl); i++) {
+        const vmc_qopts *o = vmc_cmdline_backend(m->cl, i);
+        const char *ifc = vmc_qopts_get(o, "if");
+        if (!strcmp(vmc_cmdline_backend_kind(m->cl, i), "drive") && ifc &&
+            !strcmp(ifc, "floppy")) {
+            return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, "-drive",
+                                 "ACPI tables: floppy drives are not modelled");
+        }
+    }
+    uint32_t io = (uint32_t)global_uint(m, "isa-fdc", "iobase", 0x3f0);
+    A *crs = vmc_aml_resource_template();
+    vmc_aml_append(crs, vmc_aml_io((uint16_t)(io + 2), (uint16_t)(io + 2), 0, 4));
+    vmc_aml_append(crs, vmc_aml_io((uint16_t)(io + 7), (uint16_t)(io + 7), 0, 1));
+    vmc_aml_append(crs, vmc_aml_irq_no_flags((uint8_t)global_uint(m, "isa-fdc", "irq", 6)));
+    vmc_aml_append(crs, vmc_aml_dma_compat_8bit((uint8_t)global_uint(m, "isa-fdc", "dma", 2)));
+    A *dev = vmc_aml_device("FDC0");
+    vmc_aml_append(dev, vmc_aml_name_decl("_HID", vmc_aml_eisaid("PNP0700")));
+    vmc_aml_append(dev, vmc_aml_name_decl("_CRS", crs));
+    /* _FDE: four drive-present words (none) and "tape never present" (2) */
+    uint8_t fde[20] = {0};
+    fde[16] = 2;
+    vmc_aml_append(dev, vmc_aml_name_decl("_FDE", vmc_aml_buffer(sizeof(fde), fde)));
+    vmc_aml_append(scope, dev);
+    return 0;
+}
+
+static void rtc_aml(vmc_model *m, A *scope)
+{
+    uint16_t io = 0x70;
+    A *crs = vmc_aml_resource_template();
+    vmc_aml_append(crs, vmc_aml_io(io, io, 1, 8));
+    vmc_aml_append(crs, vmc_aml_irq_no_flags((uint8_t)global_uint(m, "mc146818rtc", "irq", 8)));
+    A *dev = vmc_aml_device("RTC");
+    vmc_aml_append(dev, vmc_aml_name_decl("_HID", vmc_aml_eisaid("PNP0B00")));
+    vmc_aml_append(dev, vmc_aml_name_decl("_CRS", crs));
+    vmc_aml_append(scope, dev);
+}
+
+static const uint16_t serial_io[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+static const uint8_t serial_irq[4] = {4, 3, 4, 3};
+
+/* isa-serial number n (0-based, in realize order) */
+static int serial_aml(vmc_mdev *d, unsigned n, A *scope)
+{
+    uint64_t index = dev_uint(d, "index", n);
+    if (index >= 4) {
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                             "ACPI tables: isa-serial index %llu", (unsigned long long)index);
+    }
+    uint64_t io = dev_uint(d, "iobase", serial_io[index]);
+    uint64_t irq = dev_uint(d, "irq", serial_irq[index]);
+    if (io > 0xffff || irq > 15) {
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                             "ACPI tables: isa-serial iobase/irq out of range");
+    }
+    A *crs = vmc_aml_resource_template();
+    vmc_aml_append(crs, vmc_aml_io((uint16_t)io, (uint16_t)io, 0, 8));
+    vmc_aml_append(crs, vmc_aml_irq_no_flags((uint8_t)irq));
+    A *dev = vmc_aml_device("COM%d", (int)index + 1);
+    vmc_aml_append(dev, vmc_aml_name_decl("_HID", vmc_aml_eisaid("PNP0501")));
+    vmc_aml_append(dev, vmc_aml_name_decl("_UID", I(index + 1)));
+    vmc_aml_append(dev, vmc_aml_name_decl("_STA", I(0xf)));
+    vmc_aml_append(dev, vmc_aml_name_decl("_CRS", crs));
+    vmc_aml_append(scope, dev);
+    return 0;
+}
+
+int vmc_acpi_isa_aml(const vmc_acpi_info *in, vmc_aml *scope)
+{
+    vmc_model *m = in->m;
+    /* -device ISA devices, newest first */
+    unsigned nserial = 0;
+    for (size_t i = 0; i < m->devices->len; i++) {
+        vmc_mdev *d = g_ptr_array_index(m->devices, i);
+        nserial += d->opts && d->bus && d->bus->kind == VMC_BUS_ISA &&
+                   !strcmp(d->type, "isa-serial");
+    }
+    for (size_t i = m->devices->len; i-- > 0;) {
+        vmc_mdev *d = g_ptr_array_index(m->devices, i);
+        if (!d->opts || !d->bus || d->bus->kind != VMC_BUS_ISA) {
+            continue;
+        }
+        if (strcmp(d->type, "isa-serial") != 0) {
+            return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                                 "ACPI tables: the AML of ISA device '%s' is not modelled",
+                                 d->type);
+        }
+        int rc = serial_aml(d, --nserial, scope);
+        if (rc) {
+            return rc;
+        }
+    }
+    i8042_aml(m, scope);
+    if (!in->q35) {
+        int rc = fdc_aml(m, scope);
+        if (rc) {
+            return rc;
+        }
+    }
+    rtc_aml(m, scope);
+    return 0;
+}
+
+static int isa_bridge_aml(const vmc_acpi_info *in, A *dev)
+{
+    A *sb = vmc_aml_scope("\\_SB");
+    A *f;
+    if (in->q35) {
+        vmc_aml_append(dev, vmc_aml_operation_region("PIRQ", VMC_AML_PCI_CONFIG, I(0x60), 0x0c));
+        f = vmc_aml_field("PCI0.SF8.PIRQ", VMC_AML_BYTE_ACC, false, VMC_AML_PRESERVE);
+        vmc_aml_append(f, vmc_aml_named_field("PRQA", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQB", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQC", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQD", 8));
+        vmc_aml_append(f, vmc_aml_reserved_field(0x20));
+        vmc_aml_append(f, vmc_aml_named_field("PRQE", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQF", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQG", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQH", 8));
+    } else {
+        vmc_aml_append(dev, vmc_aml_operation_region("P40C", VMC_AML_PCI_CONFIG, I(0x60), 0x04));
+        f = vmc_aml_field("PCI0.S08.P40C", VMC_AML_BYTE_ACC, false, VMC_AML_PRESERVE);
+        vmc_aml_append(f, vmc_aml_named_field("PRQ0", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQ1", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQ2", 8));
+        vmc_aml_append(f, vmc_aml_named_field("PRQ3", 8));
+    }
+    vmc_aml_append(sb, f);
+    vmc_aml_append(dev, sb);
+    return vmc_acpi_isa_aml(in, dev);
+}
+
+static void vga_aml(A *dev)
+{
+    static const char *const names[3] = {"_S1D", "_S2D", "_S3D"};
+    for (int i = 0; i < 3; i++) {
+        A *m = vmc_aml_method(names[i], 0, false);
+        vmc_aml_append(m, vmc_aml_return(I(0)));
+        vmc_aml_append(dev, m);
+    }
+}
+
+int vmc_acpi_pci_dev_aml(const vmc_acpi_info *in, vmc_mdev *d, vmc_aml *dev, bool *has_aml)
+{
+    *has_aml = false;
+    if (!strcmp(d->type, "PIIX3") || !strcmp(d->type, "ICH9-LPC")) {
+        if (d->devfn != (in->q35 ? 0x1f << 3 : 1 << 3)) {
+            return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                                 "ACPI tables: ISA bridge at an unexpected address");
+        }
+        *has_aml = true;
+        return isa_bridge_aml(in, dev);
+    }
+    if (!strcmp(d->type, "ICH9-SMB")) {
+        *has_aml = true;    /* describes the SMBus devices: none have AML */
+        return 0;
+    }
+    if (!strcmp(d->type, "VGA") || !strcmp(d->type, "secondary-vga")) {
+        *has_aml = true;
+        vga_aml(dev);
+        return 0;
+    }
+    return 0;
+}
