@@ -64,6 +64,8 @@ static const scenario scenarios[] = {
     { "smp-differs", "pc-q35-7.2", "-m 64 -smp 2", "pc-q35-7.2", "-m 64 -smp 1", 0, NULL },
     { "same-smp2-ran", "pc-q35-7.2", "-m 64 -smp 2 -device qemu-xhci -device ich9-intel-hda",
       "pc-q35-7.2", "-m 64 -smp 2 -device qemu-xhci -device ich9-intel-hda", 500, NULL },
+    { "unmigratable-on-dest", "pc-q35-7.2", "-m 64", "pc-q35-7.2",
+      "-m 64 -device nvme,serial=vmc0", 0, NULL },
     { "xhci-ports-differ", "pc-q35-7.2", "-m 64 -device qemu-xhci,p2=8,p3=8", "pc-q35-7.2",
       "-m 64 -device qemu-xhci,p2=4,p3=4", 0, NULL },
 };

@@ -407,6 +407,28 @@ static void section_unknown(vmc_preflight *p, const vmc_event *ev)
         ev->u.section.instance_id);
 }
 
+/*
+ * A device whose vmsd is unmigratable blocks migration on either side:
+ * QEMU's source refuses to start it and the destination refuses the
+ * incoming stream before reading a byte.  Returns true when one was found.
+ */
+static bool check_blockers(vmc_preflight *p, const vmc_model *m, const char *side)
+{
+    for (size_t i = 0; i < vmc_model_entry_count(m); i++) {
+        const vmc_model_entry *e = vmc_model_entry_at(m, i);
+        if (e->vmsd && e->vmsd->unmigratable) {
+            char q[400];
+            snprintf(q, sizeof(q), "State blocked by non-migratable device '%s'", e->idstr);
+            add(p, VMC_SEV_ERROR, "blocker", e->idstr, e->instance_id, NULL, -1, q,
+                "remove the device (or hot-unplug it) before migrating",
+                "the %s has device '%s' (%s), which QEMU cannot migrate", side, e->idstr,
+                e->device ? e->device : e->vmsd->name);
+            return true;
+        }
+    }
+    return false;
+}
+
 static int run_stream(vmc_preflight *p, vmc_source *stream, const vmc_model *dest,
                       const vmc_preflight_options *o, bool device_state_only);
 
@@ -414,6 +436,10 @@ int vmc_preflight_stream(vmc_preflight **out, vmc_source *stream, const vmc_mode
                          const vmc_preflight_options *o)
 {
     vmc_preflight *p = preflight_new();
+    if (check_blockers(p, dest, "destination")) {
+        *out = p;   /* QEMU reads nothing more */
+        return 0;
+    }
     int rc = run_stream(p, stream, dest, o, false);
     if (rc) {
         vmc_preflight_free(p);
@@ -544,7 +570,8 @@ int vmc_preflight_capture(vmc_preflight **out, vmc_source *capture, const vmc_mo
         }
         for (size_t i = 0; i < vmc_preflight_count(mp); i++) {
             const vmc_preflight_finding *f = vmc_preflight_at(mp, i);
-            if (strcmp(f->cls, "configuration") == 0 || strcmp(f->cls, "ram") == 0) {
+            if (strcmp(f->cls, "configuration") == 0 || strcmp(f->cls, "ram") == 0 ||
+                strcmp(f->cls, "blocker") == 0) {
                 vmc_preflight_finding c = *f;
                 c.cls = str(p, f->cls);
                 c.section = str(p, f->section);
@@ -570,6 +597,10 @@ int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc
                          const vmc_preflight_options *o)
 {
     vmc_preflight *p = preflight_new();
+    if (check_blockers(p, source, "source") | check_blockers(p, dest, "destination")) {
+        *out = p;
+        return 0;
+    }
     const char *sm = vmc_model_machine(source), *dm = vmc_model_machine(dest);
     if (source->send_configuration && strcmp(sm, dm) != 0) {
         char q[600], r[300];
