@@ -45,7 +45,25 @@ int vmc_devmodel_add_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name,
     if (!romfile || !*romfile) {
         return 0;
     }
-    /* rombar=0 still loads the ROM into RAM (fw_cfg); only romfile="" drops it */
+    if (vmc_mdev_prop_int(d, "rombar", 1) == 0) {
+        /* no ROM BAR: the file reaches the firmware through fw_cfg and is
+         * migrated only where option ROMs get a memory region (pc-i440fx-1.7) */
+        const char *orm = vmc_model_class_field(m, "option_rom_has_mr");
+        const char *rfm = vmc_model_class_field(m, "rom_file_has_mr");
+        if (orm && !strcmp(orm, "true") && (!rfm || strcmp(rfm, "false") != 0)) {
+            char *fpath = NULL;
+            uint64_t fsize = vmc_model_rom_file_size(m, romfile, false, &fpath);
+            if (fsize) {
+                const char *base = strrchr(romfile, '/') ? strrchr(romfile, '/') + 1 : romfile;
+                char *name = g_strdup_printf("/rom@genroms/%s", base);
+                uint64_t len = (fsize + 4095) & ~4095ull;
+                vmc_model_add_ram_block(m, name, len, len, true, fpath);
+                g_free(name);
+            }
+            g_free(fpath);
+        }
+        return 0;
+    }
     char *path = NULL;
     uint64_t size = vmc_model_rom_file_size(m, romfile, true, &path);
     int64_t romsize = vmc_mdev_prop_int(d, "romsize", -1);

@@ -124,6 +124,19 @@ static void add_board_ram(vmc_model *m, bool acpi)
     vmc_model_add_ram_block(m, "pc.bios", bios ? bios : 0x40000, 0, false, bios_path);
     g_free(bios_path);
     vmc_model_add_ram_block(m, "pc.rom", 0x20000, 0, false, NULL);
+    /* the APIC's vapic option ROM: a RAM block where option ROMs get a
+     * memory region (pc-i440fx-1.7 only) */
+    const char *orm = vmc_model_class_field(m, "option_rom_has_mr");
+    const char *rfm = vmc_model_class_field(m, "rom_file_has_mr");
+    if (orm && strcmp(orm, "true") == 0 && (!rfm || strcmp(rfm, "false") != 0)) {
+        char *vapic_path = NULL;
+        uint64_t n = vmc_model_rom_file_size(m, "kvmvapic.bin", false, &vapic_path);
+        if (n) {
+            n = (n + 4095) & ~(uint64_t)4095;
+            vmc_model_add_ram_block(m, "/rom@genroms/kvmvapic.bin", n, n, true, vapic_path);
+        }
+        g_free(vapic_path);
+    }
     /* the ACPI blobs come at machine done, after the -device devices */
     m->acpi_blobs = acpi;
 }
