@@ -76,9 +76,6 @@ typedef struct known {
                     "the v1 expansions"
 
 static known known_raw[] = {
-    { "* virtio-9p-pci.disable-legacy", "builtin",
-      "the built-in tables lack realized \"off\" for virtio-9p-pci's disable-legacy (auto); "
-      "every other virtio-pci device has it", 0 },
     { "* virtio-gpu-pci.disable-legacy", "builtin", GPU_V1, 0 },
     { "* virtio-gpu-pci.disable-modern", "builtin", GPU_V1, 0 },
     { "* virtio-vga.disable-legacy", "builtin", GPU_V1, 0 },
