@@ -458,11 +458,12 @@ static void test_devices(void **state)
         { "pc-i440fx-2.0", "-m 64 -smp 2 -device pci-bridge,chassis_nr=1,id=br1" },
         { "pc-i440fx-5.0", "-m 64 -device pci-bridge,chassis_nr=1 -device i82801b11-bridge" },
         /* devices with AML of their own */
-        { "pc-i440fx-7.2", "-m 64 -device VGA -device isa-serial "
+        { "pc-i440fx-7.2", "-m 64 -device VGA -device secondary-vga -device isa-serial "
                            "-device isa-serial,index=3" },
         { "pc-q35-7.2", "-m 64 -device VGA -device isa-serial,index=1 -device isa-serial" },
         /* devices without ACPI effect */
-        { "pc-q35-7.2", "-m 64 -device ich9-intel-hda -device qemu-xhci -device i6300esb" },
+        { "pc-q35-7.2", "-m 64 -device ich9-intel-hda -device qemu-xhci -device i6300esb "
+                        "-device qxl-vga" },
     };
     check_cases(cases, sizeof(cases) / sizeof(cases[0]), NULL);
 }

@@ -127,6 +127,34 @@ static int parse_addr(const char *s)
 }
 
 /* The bus a -device lands on: bus= names it, else the first bus of the kind. */
+/* QOM type name of a bus kind, as QEMU's "No '%s' bus found" says it. */
+static const char *bus_type_name(vmc_bus_kind k)
+{
+    switch (k) {
+    case VMC_BUS_PCI:
+    case VMC_BUS_PCIE:
+        return "PCI";
+    case VMC_BUS_ISA:
+        return "ISA";
+    case VMC_BUS_I2C:
+        return "i2c-bus";
+    case VMC_BUS_IDE:
+        return "IDE";
+    case VMC_BUS_USB:
+        return "usb-bus";
+    case VMC_BUS_SCSI:
+        return "SCSI";
+    case VMC_BUS_HDA:
+        return "HDA";
+    case VMC_BUS_VIRTIO:
+        return "virtio-bus";
+    case VMC_BUS_VIRTIO_SERIAL:
+        return "virtio-serial-bus";
+    default:
+        return "System";
+    }
+}
+
 static vmc_mbus *pick_bus(vmc_model *m, const vmc_devmodel *dm, const vmc_qopts *o, int *err)
 {
     const char *name = vmc_qopts_get(o, "bus");
@@ -140,16 +168,28 @@ static vmc_mbus *pick_bus(vmc_model *m, const vmc_devmodel *dm, const vmc_qopts 
         }
         return b;
     }
-    for (size_t i = 0; i < m->buses->len; i++) {
-        vmc_mbus *b = g_ptr_array_index(m->buses, i);
-        bool pci = dm->bus == VMC_BUS_PCI || dm->bus == VMC_BUS_PCIE;
-        if ((pci && is_pci_bus(b)) || b->kind == dm->bus) {
-            return b;
+    bool pci = dm->bus == VMC_BUS_PCI || dm->bus == VMC_BUS_PCIE;
+    if (pci) {
+        /* the first PCI bus of the tree (the root bus) */
+        for (size_t i = 0; i < m->buses->len; i++) {
+            vmc_mbus *b = g_ptr_array_index(m->buses, i);
+            if (is_pci_bus(b)) {
+                return b;
+            }
+        }
+    } else {
+        /* USB devices, codecs ...: the most recently created bus of the kind */
+        for (size_t i = m->buses->len; i-- > 0;) {
+            vmc_mbus *b = g_ptr_array_index(m->buses, i);
+            if (b->kind == dm->bus) {
+                return b;
+            }
         }
     }
     *err = vmc_error_set(VMC_EUSAGE, -1, NULL, vmc_qopts_get(o, "driver"),
                          "qemu-system-x86_64: -device %s: No '%s' bus found for device '%s'",
-                         vmc_qopts_get(o, "driver"), "suitable", vmc_qopts_get(o, "driver"));
+                         vmc_qopts_get(o, "driver"), bus_type_name(dm->bus),
+                         vmc_qopts_get(o, "driver"));
     return NULL;
 }
 
@@ -171,14 +211,11 @@ static int place_pci(vmc_model *m, vmc_mdev *d, vmc_mbus *bus, const vmc_qopts *
                                  devfn & 7, d->type, bus->children[devfn]->type);
         }
     } else {
-        /* first free slot, function 0 */
+        /* the first slot whose function 0 is free (QEMU looks at nothing
+         * else; a populated other function fails the multifunction check) */
         devfn = -1;
         for (int slot = 0; slot < 32; slot++) {
-            bool used = false;
-            for (int fn = 0; fn < 8; fn++) {
-                used |= bus->children[slot << 3 | fn] != NULL;
-            }
-            if (!used) {
+            if (!bus->children[slot << 3]) {
                 devfn = slot << 3;
                 break;
             }
