@@ -19,11 +19,13 @@
 #include "vmcompat/stream.h"
 #include "machine-types/model_internal.h"
 #include "devices/pci_config.h"
+#include "devices/model_virtio.h"
 #include "devices/registry.h"
 #include "vmstate/decode.h"
 #include "common/error_internal.h"
 #include "common/source_internal.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,7 +345,124 @@ static const vmc_mentry *find_mentry(const vmc_model *dest, const char *idstr, u
 
 static const char *mdev_prop_cb(void *device, const char *prop)
 {
-    return vmc_mdev_prop(device, prop);
+    /* virtio proxies alias their device's properties */
+    return vmc_virtio_model_prop(device, prop);
+}
+
+/* ---- virtio: what virtio_load() checks besides the PCI config (model_virtio.h) ---- */
+
+static void virtio_refusal(vmc_preflight *p, const vmc_mentry *e, const vmc_value *at,
+                           const char *field, const char *qemu, const char *remedy,
+                           const char *why)
+{
+    char q[300];
+    if (!qemu) {
+        snprintf(q, sizeof(q), "Failed to load %s:virtio", e->pub.vmsd ? e->pub.vmsd->name : "");
+        qemu = q;
+    }
+    add(p, VMC_SEV_ERROR, "virtio", e->pub.idstr, e->pub.instance_id, field,
+        at ? vmc_value_offset(at) : -1, qemu, remedy, "%s", why);
+}
+
+static void check_virtio(vmc_preflight *p, const vmc_mentry *e, const vmc_value *state)
+{
+    const vmc_value *blob = state ? vmc_value_get(state, "virtio") : NULL;
+    if (!e->dev || !blob) {
+        return;
+    }
+    vmc_virtio_model_info *vi = g_new0(vmc_virtio_model_info, 1);
+    if (vmc_virtio_model_get(e->dev, vi) != 0) {
+        g_free(vi);
+        return;
+    }
+    char why[600];
+    /* MSI-X vectors: config vector, then each queue's */
+    const vmc_value *cv = vmc_value_get(blob, "config_vector");
+    if (cv && !vmc_virtio_model_check_vector(vi, (uint16_t)vmc_value_uint(cv))) {
+        snprintf(why, sizeof(why), "config vector %" PRIu64 " is out of the destination's %u "
+                 "MSI-X vectors", vmc_value_uint(cv), vi->nvectors);
+        virtio_refusal(p, e, cv, "config_vector", NULL,
+                       "give the destination's device the source's \"vectors\"", why);
+    }
+    const vmc_value *nq = vmc_value_get(blob, "num_queues");
+    if (nq && vmc_value_uint(nq) > VMC_VIRTIO_QUEUE_MAX) {
+        char q[100];
+        snprintf(q, sizeof(q), "Invalid number of virtqueues: 0x%x", (unsigned)vmc_value_uint(nq));
+        virtio_refusal(p, e, nq, "num_queues", q, NULL, "more virtqueues than QEMU supports");
+    }
+    const vmc_value *vq = vmc_value_get(blob, "vq");
+    for (size_t i = 0; vq && i < vmc_value_count(vq); i++) {
+        const vmc_value *v = vmc_value_get(vmc_value_at(vq, i), "vector");
+        if (v && !vmc_virtio_model_check_vector(vi, (uint16_t)vmc_value_uint(v))) {
+            snprintf(why, sizeof(why), "queue %zu: vector %" PRIu64 " is out of the "
+                     "destination's %u MSI-X vectors", i, vmc_value_uint(v), vi->nvectors);
+            virtio_refusal(p, e, v, "vq.vector", NULL,
+                           "give the destination's device the source's \"vectors\"", why);
+            break;
+        }
+    }
+    /* "no vector" notification: INTx through the loaded interrupt pin */
+    const vmc_value *cfg = find_config(state, 0);
+    size_t clen = 0;
+    const uint8_t *cb = cfg ? vmc_value_bytes(cfg, &clen) : NULL;
+    if (cb && !vmc_virtio_model_check_intx(vi, cb, clen)) {
+        snprintf(why, sizeof(why), "interrupt pin %u in the stream's config (MSI-X not "
+                 "enabled): QEMU aborts while loading", cb[VMC_PCI_INTERRUPT_PIN]);
+        virtio_refusal(p, e, cfg, "config",
+                       "../../hw/pci/pci.c:1562: pci_irq_handler: Assertion `0 <= irq_num && "
+                       "irq_num < PCI_NUM_PINS' failed.", NULL, why);
+    }
+    /* virtio-serial: ports map, then the active ports */
+    const vmc_value *ds = vmc_value_get(blob, "device_save");
+    const vmc_value *map = ds ? vmc_value_get(ds, "ports_map") : NULL;
+    if (vi->virtio_id == 3 && map) {
+        uint32_t words[VMC_VIRTIO_SERIAL_MAP_WORDS] = { 0 }, ids[512];
+        size_t nw = 0, ni = 0;
+        for (size_t i = 0; i < vmc_value_count(map) && nw < VMC_VIRTIO_SERIAL_MAP_WORDS; i++) {
+            words[nw++] = (uint32_t)vmc_value_uint(vmc_value_at(map, i));
+        }
+        const vmc_value *ports = vmc_value_get(ds, "ports");
+        for (size_t i = 0; ports && i < vmc_value_count(ports) && ni < 512; i++) {
+            ids[ni++] = (uint32_t)vmc_value_uint(vmc_value_get(vmc_value_at(ports, i), "id"));
+        }
+        int bad = vmc_virtio_model_check_serial(vi, words, nw, ids, ni);
+        if (bad >= VMC_VIRTIO_SERIAL_MAP_WORDS) {
+            snprintf(why, sizeof(why), "the stream has virtio-serial port %u, the destination "
+                     "has no port with that number", ids[bad - VMC_VIRTIO_SERIAL_MAP_WORDS]);
+            virtio_refusal(p, e, ports, "device_save.ports", NULL,
+                           "give the destination the same virtconsole / virtserialport devices "
+                           "(and nr= numbers) as the source", why);
+        } else if (bad >= 0) {
+            snprintf(why, sizeof(why), "virtio-serial ports map word %d: stream 0x%08x, "
+                     "destination 0x%08x", bad, words[bad], vi->ports_map[bad]);
+            virtio_refusal(p, e, vmc_value_at(map, (size_t)bad), "device_save.ports_map", NULL,
+                           "give the destination the same virtconsole / virtserialport devices "
+                           "(and nr= numbers) as the source", why);
+        }
+    }
+    /* guest features against the destination's host features (last: after the device part) */
+    const vmc_value *g32 = vmc_value_get(blob, "guest_features");
+    const vmc_value *g64 = NULL;
+    for (size_t i = 0; i < vmc_value_subsection_count(blob); i++) {
+        const vmc_value *s = vmc_value_subsection(blob, i);
+        if (strcmp(vmc_value_name(s), "virtio/64bit_features") == 0) {
+            g64 = vmc_value_get(s, "guest_features");
+        }
+    }
+    char q[200];
+    if (g32 && !vmc_virtio_model_check_features(vi, (uint32_t)vmc_value_uint(g32), g64 != NULL,
+                                                g64 ? vmc_value_uint(g64) : 0, q, sizeof(q))) {
+        snprintf(why, sizeof(why), "the guest uses virtio features the destination's %s does "
+                 "not offer%s", e->dev->type, vi->assumption ? " (" : "");
+        if (vi->assumption) {
+            strncat(why, vi->assumption, sizeof(why) - strlen(why) - 2);
+            strcat(why, ")");
+        }
+        virtio_refusal(p, e, g64 ? g64 : g32, "guest_features", q,
+                       "use the same device properties (and network back end) as the source",
+                       why);
+    }
+    g_free(vi);
 }
 
 static void check_device_state(vmc_preflight *p, const vmc_model *dest, const vmc_mentry *e,
@@ -390,6 +509,7 @@ static void check_device_state(vmc_preflight *p, const vmc_model *dest, const vm
             "the device layouts differ", vmsd->name, dc.cur.pos, ev->u.state.payload_len);
     } else {
         check_pci_config(p, e, v);
+        check_virtio(p, e, v);
     }
     vmc_arena_free(arena);
 }
