@@ -122,10 +122,11 @@ static const machine_case roundtrip_cases[] = {
     { "pc-i440fx-7.2,acpi=off", "-m 64" },
     { "pc-i440fx-2.0,acpi=off", "-m 32 -smp 2" },
     { "pc-q35-7.2,acpi=off",
-      "-m 64 -device pcie-root-port,id=rp1,chassis=1 -device e1000e,bus=rp1,netdev=n0 "
-      "-netdev user,id=n0 -device qemu-xhci -device usb-tablet" },
+      "-m 64 -device pcie-root-port,id=rp1,chassis=1 -device virtio-net-pci,bus=rp1,netdev=n0 "
+      "-netdev user,id=n0 -device e1000e -device qemu-xhci -device usb-tablet" },
     { "pc-q35-4.2,acpi=off",
-      "-m 128 -smp 2 -device i6300esb -device VGA" },
+      "-m 128 -smp 2 -device virtio-rng-pci -device ich9-intel-hda -device hda-duplex "
+      "-device i6300esb -device VGA" },
 };
 
 static void test_roundtrip(void **state)

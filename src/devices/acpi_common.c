@@ -163,7 +163,6 @@ static bool hp_cont(const uint8_t *p, size_t len, const void *opaque)
 
 static int64_t hp_dev_count(const vmc_hook_ctx *ctx, int64_t dflt)
 {
-    /* TODO(machine model): take the count from ctx->device when it is set. */
     if (!ctx->next) {
         return dflt;
     }
@@ -200,6 +199,10 @@ static int64_t hp_dev_count(const vmc_hook_ctx *ctx, int64_t dflt)
  */
 int64_t vmc_acpi_memhp_dev_count(const vmc_hook_ctx *ctx)
 {
+    int64_t slots = vmc_chipset_ram_slots(ctx);
+    if (slots >= 0) {
+        return slots;
+    }
     return hp_dev_count(ctx, 0);
 }
 
@@ -209,5 +212,9 @@ int64_t vmc_acpi_memhp_dev_count(const vmc_hook_ctx *ctx)
  */
 int64_t vmc_acpi_cpuhp_dev_count(const vmc_hook_ctx *ctx)
 {
+    int64_t cpus = vmc_chipset_max_cpus(ctx);
+    if (cpus > 0) {
+        return cpus;
+    }
     return hp_dev_count(ctx, 1);
 }

@@ -12,6 +12,8 @@
 #include "vmstate/hooks.h"
 #include "vmstate/vmsd_macros.h"
 
+#include <string.h>
+
 /* ---- I440FX ------------------------------------------------------------- */
 
 static const vmc_field i440fx_fields[] = {
@@ -212,7 +214,10 @@ static bool piix4_from_timer_ok(const uint8_t *p, size_t len)
  */
 static bool piix4_vmstate_need_smbus(const vmc_hook_ctx *ctx, int version_id)
 {
-    /* TODO(machine model): !smbus_no_migration_support from ctx->device. */
+    const char *no_mig = vmc_chipset_class_field(ctx, "smbus_no_migration_support");
+    if (no_mig) {
+        return strcmp(no_mig, "true") != 0;
+    }
     if (!ctx->next) {
         return true;
     }
@@ -229,7 +234,10 @@ static bool piix4_vmstate_need_smbus(const vmc_hook_ctx *ctx, int version_id)
  */
 static bool piix4_no_bridge_inferred(const vmc_hook_ctx *ctx)
 {
-    /* TODO(machine model): !use_acpi_hotplug_bridge from ctx->device. */
+    const char *prop = vmc_hook_device_prop(ctx, "acpi-pci-hotplug-with-bridge-support");
+    if (prop) {
+        return !vmc_chipset_prop_bool(ctx, "acpi-pci-hotplug-with-bridge-support", true);
+    }
     if (!ctx->next) {
         return false;
     }
@@ -268,9 +276,11 @@ static bool vmstate_test_use_acpi_hotplug_bridge(const vmc_hook_ctx *ctx, int ve
  */
 static bool vmstate_test_migrate_acpi_index(const vmc_hook_ctx *ctx, int version_id)
 {
-    /* TODO(machine model): !not_migrate_acpi_index from ctx->device. */
     if (!vmstate_test_use_acpi_hotplug_bridge(ctx, version_id)) {
         return false;
+    }
+    if (vmc_hook_device_prop(ctx, "x-not-migrate-acpi-index")) {
+        return !vmc_chipset_prop_bool(ctx, "x-not-migrate-acpi-index", false);
     }
     if (!ctx->next) {
         return true;
@@ -289,12 +299,27 @@ static bool piix3_rcr_needed(const vmc_hook_ctx *ctx, int version_id)
 }
 
 /*
- * The IDE and ACPI building blocks' hooks are listed in vmc_hooks_q35.
- * Named but not registered (device state not on the wire):
- * piix4_vmstate_test_use_memhp ("memory-hotplug-support", off for
- * pc-i440fx <= 2.0) and piix4_vmstate_test_use_cpuhp (!cpu_hotplug_legacy:
- * the guest switched to the modern CPU hot-plug interface).
+ * Subsections of piix4_pm whose condition is device state not on the wire:
+ * properties of PIIX4_PM from the machine model; decoding without a model,
+ * whether the stream carries them.
  */
+
+/* "memory-hotplug-support" (off for pc-i440fx <= 2.0). */
+static bool piix4_vmstate_test_use_memhp(const vmc_hook_ctx *ctx, int version_id)
+{
+    return vmc_chipset_prop_or_present(ctx, "memory-hotplug-support", true, "piix4_pm/memhp");
+}
+
+/* !"cpu-hotplug-legacy": a fresh machine still uses the legacy interface. */
+static bool piix4_vmstate_test_use_cpuhp(const vmc_hook_ctx *ctx, int version_id)
+{
+    if (!vmc_chipset_machine(ctx)) {
+        return vmc_chipset_prop_or_present(ctx, "", false, "piix4_pm/cpuhp");
+    }
+    return !vmc_chipset_prop_bool(ctx, "cpu-hotplug-legacy", true);
+}
+
+/* The IDE and ACPI building blocks' hooks are listed in vmc_hooks_q35. */
 const vmc_hook_def vmc_hooks_i440fx[] = {
     { "piix4_vmstate_need_smbus", VMC_HOOK_EXISTS, piix4_vmstate_need_smbus, NULL },
     { "vmstate_test_no_use_acpi_hotplug_bridge", VMC_HOOK_EXISTS,
@@ -304,5 +329,7 @@ const vmc_hook_def vmc_hooks_i440fx[] = {
     { "vmstate_test_migrate_acpi_index", VMC_HOOK_EXISTS, vmstate_test_migrate_acpi_index,
       NULL },
     { "piix3_rcr_needed", VMC_HOOK_NEEDED, piix3_rcr_needed, NULL },
+    { "piix4_vmstate_test_use_memhp", VMC_HOOK_NEEDED, piix4_vmstate_test_use_memhp, NULL },
+    { "piix4_vmstate_test_use_cpuhp", VMC_HOOK_NEEDED, piix4_vmstate_test_use_cpuhp, NULL },
     { NULL, 0, NULL, NULL },
 };

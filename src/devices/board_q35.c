@@ -238,7 +238,10 @@ const vmc_vmsd *const vmc_vmsds_q35[] = {
  */
 static bool ich9_vmstate_need_smbus(const vmc_hook_ctx *ctx, int version_id)
 {
-    /* TODO(machine model): !smbus_no_migration_support from ctx->device. */
+    const char *no_mig = vmc_chipset_class_field(ctx, "smbus_no_migration_support");
+    if (no_mig) {
+        return strcmp(no_mig, "true") != 0;
+    }
     if (vmc_chipset_self_has(ctx, "irq_enabled")) {
         return true;
     }
@@ -281,19 +284,50 @@ static bool ich9_smi_feat_needed(const vmc_hook_ctx *ctx, int version_id)
     return false;
 }
 
+/*
+ * Subsections of ich9_pm.  Their conditions are device state that is not
+ * on the wire: properties of ICH9-LPC from the machine model when there is
+ * one; decoding without a model, whether the stream carries them.
+ */
+
+/* "memory-hotplug-support" (default on; off for pc-q35 machine types <= 2.0). */
+static bool ich9_vmstate_test_use_memhp(const vmc_hook_ctx *ctx, int version_id)
+{
+    return vmc_chipset_prop_or_present(ctx, "memory-hotplug-support", true, "ich9_pm/memhp");
+}
+
+/* "enable_tco": on unless a user turns it off. */
+static bool ich9_vmstate_test_use_tco(const vmc_hook_ctx *ctx, int version_id)
+{
+    return vmc_chipset_prop_or_present(ctx, "enable_tco", true, "ich9_pm/tco");
+}
+
+/* !"cpu-hotplug-legacy": legacy until the guest switches to the modern
+ * CPU hot-plug interface, which a fresh machine never did. */
+static bool ich9_vmstate_test_use_cpuhp(const vmc_hook_ctx *ctx, int version_id)
+{
+    if (!vmc_chipset_machine(ctx)) {
+        return vmc_chipset_prop_or_present(ctx, "", false, "ich9_pm/cpuhp");
+    }
+    return !vmc_chipset_prop_bool(ctx, "cpu-hotplug-legacy", true);
+}
+
+/* "acpi-pci-hotplug-with-bridge-support" (off for pc-q35 <= 6.0). */
+static bool ich9_vmstate_test_use_pcihp(const vmc_hook_ctx *ctx, int version_id)
+{
+    return vmc_chipset_prop_or_present(ctx, "acpi-pci-hotplug-with-bridge-support", true,
+                                       "ich9_pm/pcihp");
+}
+
 const vmc_hook_def vmc_hooks_q35[] = {
     VMC_ACPI_COMMON_HOOKS,
     VMC_IDE_COMMON_HOOKS,
     { "ich9_vmstate_need_smbus", VMC_HOOK_EXISTS, ich9_vmstate_need_smbus, NULL },
     { "ich9_rst_cnt_needed", VMC_HOOK_NEEDED, ich9_rst_cnt_needed, NULL },
     { "ich9_smi_feat_needed", VMC_HOOK_NEEDED, ich9_smi_feat_needed, NULL },
-    /*
-     * Named but not registered: their condition is device state that is not
-     * on the wire.  ich9_vmstate_test_use_memhp ("memory-hotplug-support",
-     * off for machine types <= 2.0), ich9_vmstate_test_use_tco (always true
-     * in 7.2), ich9_vmstate_test_use_cpuhp (!cpu_hotplug_legacy: the guest switched
-     * to the modern CPU hot-plug interface), ich9_vmstate_test_use_pcihp
-     * ("acpi-pci-hotplug-with-bridge-support", off for pc-q35 <= 6.0).
-     */
+    { "ich9_vmstate_test_use_memhp", VMC_HOOK_NEEDED, ich9_vmstate_test_use_memhp, NULL },
+    { "ich9_vmstate_test_use_tco", VMC_HOOK_NEEDED, ich9_vmstate_test_use_tco, NULL },
+    { "ich9_vmstate_test_use_cpuhp", VMC_HOOK_NEEDED, ich9_vmstate_test_use_cpuhp, NULL },
+    { "ich9_vmstate_test_use_pcihp", VMC_HOOK_NEEDED, ich9_vmstate_test_use_pcihp, NULL },
     { NULL, 0, NULL, NULL },
 };

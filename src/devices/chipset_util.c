@@ -1,6 +1,9 @@
 /* Helpers for the chipset descriptors; see chipset_util.h. */
 #include "devices/chipset_util.h"
+#include "machine-types/model_internal.h"
 #include "vmstate/value_internal.h"
+
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -108,4 +111,73 @@ bool vmc_chipset_sub_int(const vmc_hook_ctx *ctx, const char *sub, const char *f
         }
     }
     return int_of(vmc_hook_lookup(ctx, field), out);
+}
+
+/* ---- the machine model behind a hook ----------------------------------- */
+
+struct vmc_model *vmc_chipset_machine(const vmc_hook_ctx *ctx)
+{
+    /* the writer and preflight pass the owning vmc_mdev with a prop getter */
+    if (!ctx->device || !ctx->device_prop) {
+        return NULL;
+    }
+    return ((vmc_mdev *)ctx->device)->m;
+}
+
+const char *vmc_chipset_class_field(const vmc_hook_ctx *ctx, const char *key)
+{
+    vmc_model *m = vmc_chipset_machine(ctx);
+    return m ? vmc_model_class_field(m, key) : NULL;
+}
+
+bool vmc_chipset_prop_bool(const vmc_hook_ctx *ctx, const char *prop, bool dflt)
+{
+    const char *v = vmc_hook_device_prop(ctx, prop);
+    if (!v) {
+        return dflt;
+    }
+    if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
+        return true;
+    }
+    if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no")) {
+        return false;
+    }
+    return dflt;
+}
+
+bool vmc_chipset_prop_or_present(const vmc_hook_ctx *ctx, const char *prop, bool dflt,
+                                 const char *sub)
+{
+    if (vmc_chipset_machine(ctx)) {
+        return vmc_chipset_prop_bool(ctx, prop, dflt);
+    }
+    for (int i = ctx->nscope - 1; i >= 0; i--) {
+        const char *vn = ctx->scope[i]->vmsd_name;
+        if (vn && strcmp(vn, sub) == 0) {
+            return true;
+        }
+        for (size_t k = 0; k < ctx->scope[i]->nsub; k++) {
+            const char *sn = ctx->scope[i]->sub[k]->vmsd_name;
+            if (sn && strcmp(sn, sub) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+int64_t vmc_chipset_max_cpus(const vmc_hook_ctx *ctx)
+{
+    vmc_model *m = vmc_chipset_machine(ctx);
+    return m ? (int64_t)m->max_cpus : -1;
+}
+
+int64_t vmc_chipset_ram_slots(const vmc_hook_ctx *ctx)
+{
+    vmc_model *m = vmc_chipset_machine(ctx);
+    if (!m) {
+        return -1;
+    }
+    const char *v = vmc_qopts_get(vmc_cmdline_memory(m->cl), "slots");
+    return v ? strtoll(v, NULL, 0) : 0;
 }

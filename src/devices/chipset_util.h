@@ -71,4 +71,29 @@ bool vmc_chipset_self_has(const vmc_hook_ctx *ctx, const char *field);
 bool vmc_chipset_sub_int(const vmc_hook_ctx *ctx, const char *sub, const char *field,
                          int64_t *out);
 
+/* ---- the machine model behind a hook ----------------------------------- */
+
+/*
+ * When a machine model drives the engine (vmcompat write, preflight), hooks
+ * get the owning device in ctx->device; these read what the model knows.
+ * Without a model they return NULL / dflt, and hooks fall back to
+ * inferring from the bytes or to QEMU 7.2's default for the newest machine.
+ */
+struct vmc_model;
+struct vmc_model *vmc_chipset_machine(const vmc_hook_ctx *ctx);
+/* A MachineClass field (JSON text, e.g. "true") or NULL. */
+const char *vmc_chipset_class_field(const vmc_hook_ctx *ctx, const char *key);
+/* A boolean device property (on/off/true/false), dflt when unknown. */
+bool vmc_chipset_prop_bool(const vmc_hook_ctx *ctx, const char *prop, bool dflt);
+/*
+ * A needed() hook whose condition is the boolean property `prop`: the
+ * model's value when there is a model, else (decoding a stream without
+ * one) whether the tree holds subsection `sub`.
+ */
+bool vmc_chipset_prop_or_present(const vmc_hook_ctx *ctx, const char *prop, bool dflt,
+                                 const char *sub);
+/* -smp maxcpus (or cpus) and -m slots of the machine; -1 without a model. */
+int64_t vmc_chipset_max_cpus(const vmc_hook_ctx *ctx);
+int64_t vmc_chipset_ram_slots(const vmc_hook_ctx *ctx);
+
 #endif

@@ -70,11 +70,14 @@ NONZERO_HOOK(async_pf_int_msr_needed, "cpu/async_pf_int_msr", "env.async_pf_int_
 NONZERO_HOOK(pv_eoi_msr_needed, "cpu/async_pv_eoi_msr", "env.pv_eoi_en_msr")
 NONZERO_HOOK(steal_time_msr_needed, "cpu/steal_time_msr", "env.steal_time_msr")
 
-/* The MSR resets to 1 under KVM; TCG leaves it 0, so TCG always sends it. */
+/*
+ * The MSR resets to 1 under KVM; TCG leaves it 0, so TCG always sends it.
+ * Absent from the tree (building a fresh state), it holds TCG's 0.
+ */
 static bool poll_control_msr_needed(const vmc_hook_ctx *ctx, int version_id)
 {
     (void)version_id;
-    return ci_sub_int(ctx, "cpu/poll_control_msr", "env.poll_control_msr", 1) != 1;
+    return ci_sub_int(ctx, "cpu/poll_control_msr", "env.poll_control_msr", 0) != 1;
 }
 
 ANY_HOOK(fpop_ip_dp_needed, "cpu/fpop_ip_dp", "env.fpop", "env.fpip", "env.fpdp")

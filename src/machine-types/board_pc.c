@@ -141,13 +141,20 @@ static void add_board_ram(vmc_model *m, bool acpi)
     m->acpi_blobs = acpi;
 }
 
+/* The host bridge's short_root_bus (pc_compat_1_6): its bus path is "0000",
+ * so device paths read "0000:01.0" */
+static bool short_root_bus(vmc_model *m, const char *host)
+{
+    const char *v = vmc_model_prop(m, host, "short_root_bus");
+    return v && strcmp(v, "0") != 0;
+}
+
 static int build_q35(vmc_model *m)
 {
     register_cpus(m);
     vmc_model_register(m, NULL, "fw_cfg", vmsd_version("fw_cfg", 2), 0, -1, VMC_PRI_DEFAULT, true);
     vmc_mbus *root = vmc_model_new_bus(m, NULL, "pcie.0", VMC_BUS_PCIE);
-    bool short_root = class_bool(m, "short_root_bus", false);
-    root->pci_root_path = g_strdup(short_root ? "0000" : "0000:00");
+    root->pci_root_path = g_strdup(short_root_bus(m, "q35-pcihost") ? "0000" : "0000:00");
     vmc_mdev *mch = root_pci_device(m, root, "mch", 0);
     vmc_model_entry *e = vmc_model_register(m, mch, "mch", vmsd_version("mch", 1), 0, -1,
                                             VMC_PRI_DEFAULT, true);
@@ -202,7 +209,7 @@ static int build_i440fx(vmc_model *m)
     register_cpus(m);
     vmc_model_register(m, NULL, "fw_cfg", vmsd_version("fw_cfg", 2), 0, -1, VMC_PRI_DEFAULT, true);
     vmc_mbus *root = vmc_model_new_bus(m, NULL, "pci.0", VMC_BUS_PCI);
-    root->pci_root_path = g_strdup("0000:00");
+    root->pci_root_path = g_strdup(short_root_bus(m, "i440FX-pcihost") ? "0000" : "0000:00");
     register_pci_host(m, "i440FX-pcihost");
     vmc_model_register(m, NULL, "PCIBUS", 1, -1, -1, VMC_PRI_DEFAULT, true);
     vmc_mdev *host = root_pci_device(m, root, "i440FX", 0);

@@ -11,6 +11,7 @@
  */
 #include "common/error_internal.h"
 #include "devices/fresh.h"
+#include "devices/model_virtio.h"
 #include "machine-types/acpi_build.h"
 #include "machine-types/model_internal.h"
 #include "vmcompat/json.h"
@@ -160,6 +161,9 @@ static int leaf_cb(void *opaque, const char *relpath, const char *type, uint8_t 
     *found = false;
     if (lc->j->user) {
         rc = vmc_state_fill(lc->j->user, path, type, dst, n, n, NULL, found);
+        if (*found) {
+            vmc_state_touch(lc->j->fresh, path);
+        }
     }
     if (!rc && !*found) {
         rc = vmc_state_fill(lc->j->fresh, path, type, dst, n, n, NULL, found);
@@ -176,6 +180,7 @@ static int fill_cb(void *opaque, const char *path, const char *type, uint8_t *ds
     int rc;
     if (j->user &&
         ((rc = vmc_state_fill(j->user, path, type, dst, n, max, produced, &found)) || found)) {
+        vmc_state_touch(j->fresh, path);   /* overridden, not misspelt */
         return rc;
     }
     if ((rc = vmc_state_fill(j->fresh, path, type, dst, n, max, produced, &found)) || found) {
@@ -216,7 +221,11 @@ static int subsection_cb(void *opaque, const char *parent, const char *name)
 {
     section_job *j = ((provider_ctx *)opaque)->j;
     int r = j->user ? vmc_state_subsection(j->user, parent, name) : -1;
-    return r >= 0 ? r : vmc_state_subsection(j->fresh, parent, name);
+    if (r >= 0) {
+        vmc_state_touch_subsection(j->fresh, parent, name);
+        return r;
+    }
+    return vmc_state_subsection(j->fresh, parent, name);
 }
 
 static const char *mdev_prop_cb(void *device, const char *prop)
@@ -226,7 +235,7 @@ static const char *mdev_prop_cb(void *device, const char *prop)
         /* not a QOM property: what QEMU_PCI_CAP_EXPRESS says (4096-byte config) */
         return d->pci ? (d->pci->express ? "on" : "off") : NULL;
     }
-    return vmc_mdev_prop(d, prop);
+    return vmc_virtio_model_prop(d, prop);   /* vmc_mdev_prop() for non-virtio devices */
 }
 
 static const vmc_model_pci *pci_of(vmc_model *m, const char *idstr)

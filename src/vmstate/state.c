@@ -230,6 +230,21 @@ int vmc_state_fill(vmc_state *s, const char *path, const char *type, uint8_t *ds
     }
 }
 
+void vmc_state_touch(vmc_state *s, const char *path)
+{
+    sval *v = g_hash_table_lookup(s->values, path);
+    if (v) {
+        v->used = true;
+    }
+}
+
+void vmc_state_touch_subsection(vmc_state *s, const char *parent, const char *name)
+{
+    char *key = sub_key(parent, name);
+    vmc_state_touch(s, key);
+    g_free(key);
+}
+
 int vmc_state_subsection(vmc_state *s, const char *parent, const char *name)
 {
     char *key = sub_key(parent, name);

@@ -10,6 +10,11 @@
  * mismatch, value out of range. */
 int vmc_state_fill(vmc_state *s, const char *path, const char *type, uint8_t *dst, uint64_t n,
                    uint64_t max, uint64_t *produced, bool *found);
+/* Mark the value at path, or the choice for subsection `name` of `parent`,
+ * as used (another state's answer took its place). */
+void vmc_state_touch(vmc_state *s, const char *path);
+void vmc_state_touch_subsection(vmc_state *s, const char *parent, const char *name);
+
 /* 1 send, 0 do not send, -1 no choice made for subsection `name` of `parent`. */
 int vmc_state_subsection(vmc_state *s, const char *parent, const char *name);
 
