@@ -21,7 +21,12 @@ static guint64 fnv(const void *p, size_t n)
 }
 
 /* One line per record that must be equal; RAM PART/END framing is left out. */
-static int records(const char *path, GPtrArray *out, char *why, size_t why_len)
+static bool is_option_rom(const char *block)
+{
+    return g_str_has_suffix(block, ".rom") || g_str_has_prefix(block, "/rom@genroms/");
+}
+
+static int records(const char *path, unsigned flags, GPtrArray *out, char *why, size_t why_len)
 {
     vmc_source *src = NULL;
     vmc_reader *r = NULL;
@@ -67,6 +72,11 @@ static int records(const char *path, GPtrArray *out, char *why, size_t why_len)
                                    (unsigned long long)ev.u.ram_block.used_length);
             break;
         case VMC_EV_RAM_PAGE:
+            if ((flags & SE_IGNORE_ROM_CONTENTS) && is_option_rom(ev.u.page.block)) {
+                line = g_strdup_printf("page %s 0x%llx (contents not compared)",
+                                       ev.u.page.block, (unsigned long long)ev.u.page.addr);
+                break;
+            }
             line = g_strdup_printf("page %s 0x%llx flags 0x%x fill %u data %016llx",
                                    ev.u.page.block, (unsigned long long)ev.u.page.addr,
                                    ev.u.page.flags, ev.u.page.fill,
@@ -102,11 +112,16 @@ static int records(const char *path, GPtrArray *out, char *why, size_t why_len)
 
 int se_compare_files(const char *a, const char *b, char *why, size_t why_len)
 {
+    return se_compare_files_ex(a, b, 0, why, why_len);
+}
+
+int se_compare_files_ex(const char *a, const char *b, unsigned flags, char *why, size_t why_len)
+{
     GPtrArray *ra = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *rb = g_ptr_array_new_with_free_func(g_free);
-    int rc = records(a, ra, why, why_len);
+    int rc = records(a, flags, ra, why, why_len);
     if (!rc) {
-        rc = records(b, rb, why, why_len);
+        rc = records(b, flags, rb, why, why_len);
     }
     if (!rc) {
         for (guint i = 0; i < ra->len || i < rb->len; i++) {

@@ -15,4 +15,13 @@
  * -1 when a stream cannot be read (why says so). */
 int se_compare_files(const char *a, const char *b, char *why, size_t why_len);
 
+/* Flags of se_compare_files_ex. */
+enum {
+    /* Option ROM blocks ("<dev>/<name>.rom", "/rom@genroms/...") hold the
+     * firmware files of the host that wrote the stream: compare their
+     * pages' addresses only (for streams written on another host). */
+    SE_IGNORE_ROM_CONTENTS = 1,
+};
+int se_compare_files_ex(const char *a, const char *b, unsigned flags, char *why, size_t why_len);
+
 #endif

@@ -81,6 +81,10 @@ typedef struct vmc_model_ram_block {
     uint64_t max_length;
     bool resizeable;
     const char *contents_file;   /* firmware file loaded into it, or NULL */
+    /* Why its fresh contents are not known (the device fills it at realize
+     * or reset in a way vmcompat does not model), or NULL: then it is zero
+     * or contents_file. */
+    const char *contents_unmodelled;
 } vmc_model_ram_block;
 
 /* RAM blocks in QEMU's RAM-list order (largest max_length first). */

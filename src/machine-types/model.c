@@ -279,6 +279,16 @@ void vmc_model_add_ram_block(vmc_model *m, const char *name, uint64_t used, uint
     g_array_insert_val(m->ram, i, b);
 }
 
+void vmc_model_ram_block_unmodelled(vmc_model *m, const char *name, const char *why)
+{
+    for (guint i = 0; i < m->ram->len; i++) {
+        vmc_model_ram_block *b = &g_array_index(m->ram, vmc_model_ram_block, i);
+        if (strcmp(b->name, name) == 0) {
+            b->contents_unmodelled = vmc_model_str(m, why);
+        }
+    }
+}
+
 /*
  * QEMU looks for firmware along its data directories; Debian's build uses
  * /usr/share/qemu, /usr/share/seabios and /usr/lib/ipxe/qemu.  A directory

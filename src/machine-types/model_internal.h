@@ -110,6 +110,8 @@ vmc_model_entry *vmc_model_register_plain(vmc_model *m, const char *idstr, int v
 
 void vmc_model_add_ram_block(vmc_model *m, const char *name, uint64_t used, uint64_t max,
                              bool resizeable, const char *contents_file);
+/* Say that the fresh contents of RAM block `name` are not modelled, and why. */
+void vmc_model_ram_block_unmodelled(vmc_model *m, const char *name, const char *why);
 /* Size of a firmware file rounded up as QEMU does for option ROMs, 0 if absent. */
 uint64_t vmc_model_rom_file_size(vmc_model *m, const char *file, bool pow2, char **path_out);
 

@@ -355,7 +355,11 @@ static int resolve_ram(write_ctx *w, ram_job *r)
                              (unsigned long long)b->used_length);
     }
     int rc = 0;
-    if (b->contents_file) {
+    if (b->contents_unmodelled) {
+        rc = vmc_error_set(VMC_EUNSUPPORTED, -1, "ram", b->name,
+                           "not modelled: the contents of RAM block '%s' (%s)", b->name,
+                           b->contents_unmodelled);
+    } else if (b->contents_file) {
         rc = read_file(b->contents_file, b->used_length, &r->data, &r->data_len);
     } else if (g_str_has_prefix(b->name, "/rom@etc/acpi/") ||
                strcmp(b->name, "/rom@etc/table-loader") == 0) {
