@@ -19,7 +19,12 @@
  * ones, so option ROM pages are compared by address only there; the local
  * runs compare them byte for byte.
  *
- * usage: test_write_machines [machines|corpus] [SHARD NSHARDS]
+ * The device matrix (issue 4): each modelled PC device, with its back ends,
+ * on pc-q35-7.2, 6.0, 2.12 and pc-i440fx-7.2, 2.12, with the same checks;
+ * devices QEMU cannot migrate or whose state is not modelled must be
+ * refused.
+ *
+ * usage: test_write_machines [machines|corpus|devices] [SHARD NSHARDS]
  *        (cases i with i % NSHARDS == SHARD)
  * QEMU must be installed: the test fails (never skips) without it.
  */
@@ -374,6 +379,167 @@ static void test_corpus_fresh(void **state)
     g_free(cmd);
 }
 
+/*
+ * The device matrix: each device of issue 4 on five machine types (where
+ * the board has what it needs), with the back ends it needs.  {tmp} is the
+ * test's directory, where d0.raw, d1.raw and d2.raw (1 MiB each) exist.
+ * Boards: 'q' q35 only, 'i' i440fx only, 'b' both.  refuse: the substring
+ * of the error vmcompat write must give instead of a stream.
+ */
+typedef struct device_case {
+    const char *name;
+    char boards;
+    const char *args;
+    const char *refuse;
+} device_case;
+
+#define DRIVE0 "-drive if=none,id=d0,file={tmp}/d0.raw,format=raw"
+#define DRIVE1 "-drive if=none,id=d1,file={tmp}/d1.raw,format=raw"
+#define NET0 "-netdev user,id=n0,restrict=on"
+
+static const device_case device_cases[] = {
+    /* topology */
+    { "pcie-root-port", 'q', "-device pcie-root-port,id=rp1,chassis=1,slot=1", NULL },
+    { "pcie-root-port-e1000e", 'q',
+      "-device pcie-root-port,id=rp1,chassis=1 -device e1000e,bus=rp1,netdev=n0 " NET0, NULL },
+    { "ioh3420", 'q', "-device ioh3420,id=p1,chassis=1,slot=2", NULL },
+    { "x3130-switch", 'q',
+      "-device pcie-root-port,id=rp1,chassis=1 -device x3130-upstream,id=up1,bus=rp1 "
+      "-device xio3130-downstream,id=dn1,bus=up1,chassis=2,slot=0 "
+      "-device virtio-rng-pci,bus=dn1", NULL },
+    { "pci-bridge", 'b', "-device pci-bridge,chassis_nr=1,id=br1 -device i6300esb,bus=br1,addr=1",
+      NULL },
+    { "pcie-pci-bridge", 'q',
+      "-device pcie-pci-bridge,id=pb1 -device rtl8139,bus=pb1,addr=1,netdev=n0 " NET0, NULL },
+    /* storage */
+    { "ich9-ahci", 'b',
+      "-device ich9-ahci,id=sata " DRIVE0 " -device ide-hd,drive=d0,bus=sata.0 "
+      "-device ide-cd,bus=sata.1", NULL },
+    { "board-ide", 'i', DRIVE0 " -device ide-hd,drive=d0,bus=ide.0 -device ide-cd,bus=ide.1",
+      NULL },
+    { "board-ahci", 'q', DRIVE0 " -device ide-hd,drive=d0,bus=ide.0 -device ide-cd,bus=ide.2",
+      NULL },
+    { "piix4-ide", 'i', "-device piix4-ide,id=p4 " DRIVE0 " -device ide-hd,drive=d0,bus=p4.0",
+      NULL },
+    { "virtio-blk-pci", 'b', DRIVE0 " -device virtio-blk-pci,drive=d0", NULL },
+    { "virtio-scsi-pci", 'b',
+      "-device virtio-scsi-pci,id=vs " DRIVE0 " -device scsi-hd,drive=d0,bus=vs.0 "
+      "-device scsi-cd,bus=vs.0", NULL },
+    { "nvme", 'b', DRIVE0 " -device nvme,drive=d0,serial=vmc1", "non-migratable" },
+    /* network */
+    { "e1000", 'b', "-device e1000,netdev=n0 " NET0, NULL },
+    { "e1000e", 'b', "-device e1000e,netdev=n0 " NET0, NULL },
+    { "rtl8139", 'b', "-device rtl8139,netdev=n0 " NET0, NULL },
+    { "virtio-net-pci", 'b', "-device virtio-net-pci,netdev=n0 " NET0, NULL },
+    { "virtio-net-pci-mq", 'b', "-device virtio-net-pci,mq=on,vectors=10,netdev=n0 " NET0,
+      NULL },
+    /* USB */
+    { "qemu-xhci", 'b',
+      "-device qemu-xhci,id=x -device usb-tablet,bus=x.0 -device usb-kbd,bus=x.0 "
+      "-device usb-mouse,bus=x.0", NULL },
+    { "nec-usb-xhci-storage", 'b',
+      "-device nec-usb-xhci,id=x " DRIVE1 " -device usb-storage,drive=d1,bus=x.0", NULL },
+    { "piix3-usb-uhci", 'b', "-device piix3-usb-uhci,id=u -device usb-tablet,bus=u.0", NULL },
+    { "ich9-usb-ehci1", 'b', "-device ich9-usb-ehci1,id=e -device usb-kbd,bus=e.0", NULL },
+    { "ehci-storage", 'b',
+      "-device usb-ehci,id=e " DRIVE1 " -device usb-storage,drive=d1,bus=e.0", NULL },
+    { "ich9-usb-uhci1", 'b', "-device ich9-usb-uhci1,id=u -device usb-mouse,bus=u.0", NULL },
+    /* virtio */
+    { "virtio-balloon-pci", 'b', "-device virtio-balloon-pci", NULL },
+    { "virtio-serial-pci", 'b',
+      "-chardev null,id=c0 -chardev null,id=c1 -device virtio-serial-pci,id=vser "
+      "-device virtconsole,chardev=c0,bus=vser.0 -device virtserialport,chardev=c1,bus=vser.0",
+      NULL },
+    { "virtio-rng-pci", 'b', "-device virtio-rng-pci", NULL },
+    { "virtio-gpu-pci", 'b', "-device virtio-gpu-pci", NULL },
+    { "virtio-transitional", 'b',
+      DRIVE0 " -device virtio-blk-pci-transitional,drive=d0 "
+      "-device virtio-net-pci-non-transitional,netdev=n0 " NET0, NULL },
+    /* display */
+    { "VGA", 'b', "-device VGA", NULL },
+    { "cirrus-vga", 'b', "-device cirrus-vga", NULL },
+    { "bochs-display", 'b', "-device bochs-display", NULL },
+    { "secondary-vga", 'b', "-device VGA -device secondary-vga", NULL },
+    { "qxl-vga", 'b', "-device qxl-vga", "not modelled" },
+    /* other */
+    { "ivshmem-plain", 'b',
+      "-object memory-backend-ram,id=shm0,size=1M -device ivshmem-plain,memdev=shm0,master=on",
+      NULL },
+    { "ivshmem-plain-peer", 'b',
+      "-object memory-backend-ram,id=shm0,size=1M -device ivshmem-plain,memdev=shm0",
+      "peer mode" },
+    { "intel-hda", 'b',
+      "-audiodev none,id=snd0 -device intel-hda,id=hda -device hda-duplex,bus=hda.0,"
+      "audiodev=snd0 -device hda-output,bus=hda.0,audiodev=snd0 -device hda-micro,bus=hda.0,"
+      "audiodev=snd0", NULL },
+    { "ich9-intel-hda", 'b',
+      "-audiodev none,id=snd0 -device ich9-intel-hda,id=hda -device hda-duplex,bus=hda.0,"
+      "audiodev=snd0", NULL },
+    { "i6300esb", 'b', "-device i6300esb", NULL },
+    { "isa-serial", 'b', "-chardev null,id=s0 -device isa-serial,chardev=s0", NULL },
+    { "pci-serial", 'b', "-chardev null,id=s0 -device pci-serial,chardev=s0", NULL },
+    { "isa-parallel", 'b', "-chardev null,id=p0 -device isa-parallel,chardev=p0", NULL },
+    { "pvpanic", 'b', "-device pvpanic", NULL },
+    { "pvpanic-pci", 'b', "-device pvpanic-pci", NULL },
+    { "pci-testdev", 'b', "-device pci-testdev", NULL },
+};
+
+static const char *const matrix_machines[] = {
+    "pc-q35-7.2", "pc-q35-6.0", "pc-q35-2.12", "pc-i440fx-7.2", "pc-i440fx-2.12", NULL,
+};
+
+static void test_device_matrix(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        char p[600];
+        snprintf(p, sizeof(p), "%s/d%d.raw", tmpdir, i);
+        FILE *f = fopen(p, "wb");
+        assert_non_null(f);
+        assert_int_equal(ftruncate(fileno(f), 1 << 20), 0);
+        fclose(f);
+    }
+    size_t k = 0, checked = 0;
+    for (size_t d = 0; d < sizeof(device_cases) / sizeof(device_cases[0]); d++) {
+        const device_case *c = &device_cases[d];
+        for (size_t mi = 0; matrix_machines[mi]; mi++) {
+            const char *machine = matrix_machines[mi];
+            bool q35 = strncmp(machine, "pc-q35-", 7) == 0;
+            if ((c->boards == 'q' && !q35) || (c->boards == 'i' && q35)) {
+                continue;
+            }
+            if ((int)(k++ % (size_t)nshards) != shard) {
+                continue;
+            }
+            char *args = subst_tmp(c->args);
+            char label[200];
+            snprintf(label, sizeof(label), "%s--%s", machine, c->name);
+            char **argv = g_strsplit(args, " ", -1);
+            if (c->refuse) {
+                char out[700];
+                snprintf(out, sizeof(out), "%s/%s.mig", tmpdir, label);
+                int rc = write_ours(machine, argv, NULL, out);
+                if (rc != VMC_EUNSUPPORTED || !strstr(vmc_error_last()->message, c->refuse)) {
+                    fail_msg("%s: expected a refusal with '%s', got %d", label, c->refuse, rc);
+                }
+                assert_int_equal(access(out, F_OK), -1);
+                printf("%-44s refused: %s\n", label, vmc_error_last()->message);
+            } else {
+                check_case(label, machine, argv, NULL);
+            }
+            g_strfreev(argv);
+            g_free(args);
+            checked++;
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        char p[600];
+        snprintf(p, sizeof(p), "%s/d%d.raw", tmpdir, i);
+        unlink(p);
+    }
+    assert_true(checked > 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -389,17 +555,18 @@ static int teardown(void **state)
 
 int main(int argc, char **argv)
 {
-    bool corpus = false;
+    const char *mode = "machines";
     int a = 1;
-    if (a < argc && (strcmp(argv[a], "corpus") == 0 || strcmp(argv[a], "machines") == 0)) {
-        corpus = strcmp(argv[a++], "corpus") == 0;
+    if (a < argc && (strcmp(argv[a], "corpus") == 0 || strcmp(argv[a], "machines") == 0 ||
+                     strcmp(argv[a], "devices") == 0)) {
+        mode = argv[a++];
     }
     if (argc - a == 2) {
         shard = atoi(argv[a]);
         nshards = atoi(argv[a + 1]);
     }
     if (!(argc - a == 0 || argc - a == 2) || nshards < 1 || shard < 0 || shard >= nshards) {
-        fprintf(stderr, "usage: %s [machines|corpus] [SHARD NSHARDS]\n", argv[0]);
+        fprintf(stderr, "usage: %s [machines|corpus|devices] [SHARD NSHARDS]\n", argv[0]);
         return 2;
     }
     const struct CMUnitTest machines[] = {
@@ -408,6 +575,14 @@ int main(int argc, char **argv)
     const struct CMUnitTest fresh[] = {
         cmocka_unit_test_setup_teardown(test_corpus_fresh, setup, teardown),
     };
-    return corpus ? cmocka_run_group_tests(fresh, NULL, NULL)
-                  : cmocka_run_group_tests(machines, NULL, NULL);
+    const struct CMUnitTest devices[] = {
+        cmocka_unit_test_setup_teardown(test_device_matrix, setup, teardown),
+    };
+    if (strcmp(mode, "corpus") == 0) {
+        return cmocka_run_group_tests(fresh, NULL, NULL);
+    }
+    if (strcmp(mode, "devices") == 0) {
+        return cmocka_run_group_tests(devices, NULL, NULL);
+    }
+    return cmocka_run_group_tests(machines, NULL, NULL);
 }

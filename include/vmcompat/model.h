@@ -105,6 +105,11 @@ typedef struct vmc_model_pci {
 size_t vmc_model_pci_count(const vmc_model *m);
 const vmc_model_pci *vmc_model_pci_at(const vmc_model *m, size_t i);
 
+/* Migration blockers the devices add (QEMU's migrate_add_blocker): such a
+ * machine cannot be a migration source.  Each is QEMU's message. */
+size_t vmc_model_blocker_count(const vmc_model *m);
+const char *vmc_model_blocker_at(const vmc_model *m, size_t i);
+
 /* A vmc_vmsd_lookup_fn (stream.h) that answers with this model's descriptors. */
 const vmc_vmsd *vmc_model_lookup(void *model, const char *idstr, uint32_t instance_id,
                                  uint32_t version_id);

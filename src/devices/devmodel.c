@@ -35,6 +35,14 @@ vmc_model_entry *vmc_devmodel_register(vmc_model *m, vmc_mdev *d, const char *vm
                               !(v && v->unmigratable));
 }
 
+char *vmc_devmodel_rom_block_name(const char *dev_path, const char *base)
+{
+    char *rom = g_strdup_printf("%s.rom", base);
+    char *name = g_strdup_printf("%s/%.31s", dev_path, rom);
+    g_free(rom);
+    return name;
+}
+
 int vmc_devmodel_add_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name,
                                 const char *class_romfile)
 {
@@ -76,7 +84,7 @@ int vmc_devmodel_add_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name,
                              "qemu-system-x86_64: -device %s: failed to find romfile \"%s\"",
                              d->type, romfile);
     }
-    char *name = g_strdup_printf("%s/%s.rom", d->path, rom_name);
+    char *name = vmc_devmodel_rom_block_name(d->path, rom_name);
     vmc_model_add_ram_block(m, name, size, size, false, path);
     g_free(name);
     g_free(path);

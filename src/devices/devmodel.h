@@ -47,6 +47,13 @@ int vmc_devmodel_realize_board(vmc_model *m, vmc_mdev *d, const char *section_id
 vmc_model_entry *vmc_devmodel_register(vmc_model *m, vmc_mdev *d, const char *vmsd_name,
                                        int priority);
 /* Option ROM RAM block "<path>/<name>.rom" from the romfile/romsize/rombar properties. */
+/*
+ * Name of a PCI device's option ROM RAM block: "<dev path>/<base>.rom",
+ * where QEMU builds "<base>.rom" in a 32-byte buffer, so it is cut to 31
+ * characters ("virtio-net-pci-non-transitional" loses its ".rom").
+ */
+char *vmc_devmodel_rom_block_name(const char *dev_path, const char *base);
+
 int vmc_devmodel_add_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name,
                                 const char *class_romfile);
 /* Record the device's PCI function in the model (after its config is built, if it is). */

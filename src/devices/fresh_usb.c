@@ -54,14 +54,15 @@ static int root_port(const vmc_mdev *d)
  * Speed QEMU picks when attaching d to a port: the highest the device
  * offers within the port's mask.  -1 for a device type not modelled.
  */
-static int usb_speed(const vmc_mdev *d, bool port_high)
+static int usb_speed(const vmc_mdev *d, bool port_high, bool port_super)
 {
     if (is_hid(d)) {
         bool v2 = vmc_mdev_prop_int((vmc_mdev *)d, "usb_version", 2) == 2;
         return port_high && v2 ? SPEED_HIGH : SPEED_FULL;
     }
     if (!strcmp(d->type, "usb-storage")) {
-        return port_high ? SPEED_HIGH : SPEED_FULL;
+        /* it has SuperSpeed descriptors: an xHCI puts it on a USB 3 port */
+        return port_super ? SPEED_SUPER : port_high ? SPEED_HIGH : SPEED_FULL;
     }
     if (!strcmp(d->type, "usb-hub")) {
         return SPEED_FULL;
@@ -75,7 +76,8 @@ typedef struct usb_plug {
 } usb_plug;
 
 /* Devices on the controller's root ports; -1 for something unmodelled. */
-static int usb_plugs(const vmc_fresh_ctx *fc, bool high_speed_ports, usb_plug *out, int max)
+static int usb_plugs(const vmc_fresh_ctx *fc, bool high_speed_ports, bool super_speed_ports,
+                     usb_plug *out, int max)
 {
     int n = 0;
     for (size_t i = 0; i < fc->m->devices->len; i++) {
@@ -84,7 +86,7 @@ static int usb_plugs(const vmc_fresh_ctx *fc, bool high_speed_ports, usb_plug *o
             continue;
         }
         int port = root_port(d);
-        int speed = usb_speed(d, high_speed_ports);
+        int speed = usb_speed(d, high_speed_ports, super_speed_ports);
         if (!port_path(d) || speed < 0 || n == max) {
             return -1;
         }
@@ -129,7 +131,7 @@ int vmc_fresh_xhci(const vmc_fresh_ctx *fc, vmc_state *st)
         return vmc_fresh_unsupported(fc, "an xHCI with superspeed-ports-first=off");
     }
     usb_plug plugs[32];
-    int n = usb_plugs(fc, true, plugs, 32);
+    int n = usb_plugs(fc, true, true, plugs, 32);
     if (n < 0) {
         return vmc_fresh_unsupported(fc, "these USB devices (HID, storage and hubs are modelled)");
     }
@@ -139,6 +141,14 @@ int vmc_fresh_xhci(const vmc_fresh_ctx *fc, vmc_state *st)
     for (int i = 0; i < p3 + p2; i++) {
         uint32_t portsc = PORTSC_PP | PORTSC_CSC | PLS_RX_DETECT << PORTSC_PLS_SHIFT;
         for (int k = 0; k < n; k++) {
+            if (plugs[k].speed == SPEED_SUPER) {
+                /* USB 3 port: enabled at once, link in U0 */
+                if (plugs[k].port - 1 == i && plugs[k].port <= p3) {
+                    portsc = PORTSC_PP | PORTSC_CSC | PORTSC_CCS | PORTSC_PED |
+                             4u << PORTSC_SPEED_SHIFT | PLS_U0 << PORTSC_PLS_SHIFT;
+                }
+                continue;
+            }
             if (p3 + plugs[k].port - 1 == i && plugs[k].port <= p2) {
                 uint32_t speed = plugs[k].speed == SPEED_HIGH ? 3 : plugs[k].speed == SPEED_LOW ? 2 : 1;
                 portsc = PORTSC_PP | PORTSC_CSC | PORTSC_CCS | speed << PORTSC_SPEED_SHIFT |
@@ -167,7 +177,7 @@ int vmc_fresh_xhci(const vmc_fresh_ctx *fc, vmc_state *st)
 int vmc_fresh_uhci(const vmc_fresh_ctx *fc, vmc_state *st)
 {
     usb_plug plugs[UHCI_PORTS];
-    int n = usb_plugs(fc, false, plugs, UHCI_PORTS);
+    int n = usb_plugs(fc, false, false, plugs, UHCI_PORTS);
     if (n < 0) {
         return vmc_fresh_unsupported(fc, "these USB devices (HID, storage and hubs are modelled)");
     }
@@ -203,14 +213,35 @@ int vmc_fresh_uhci(const vmc_fresh_ctx *fc, vmc_state *st)
 #define EHCI_PORTSC_CSC (1u << 1)
 #define EHCI_EST_INACTIVE 1000
 
-/* usb-ehci without companion controllers, after ehci_reset(). */
+/* A UHCI controller is the companion of an EHCI when its masterbus names
+ * one of the EHCI's buses. */
+static bool has_companions(const vmc_fresh_ctx *fc)
+{
+    for (size_t i = 0; i < fc->m->devices->len; i++) {
+        vmc_mdev *d = g_ptr_array_index(fc->m->devices, i);
+        const char *master = d->opts ? vmc_qopts_get(d->opts, "masterbus") : NULL;
+        if (!master || !fc->dev->buses) {
+            continue;
+        }
+        for (guint b = 0; b < fc->dev->buses->len; b++) {
+            vmc_mbus *bus = g_ptr_array_index(fc->dev->buses, b);
+            if (strcmp(bus->name, master) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* An EHCI (usb-ehci, ich9-usb-ehci1/2) without companion controllers,
+ * after ehci_reset(). */
 int vmc_fresh_ehci(const vmc_fresh_ctx *fc, vmc_state *st)
 {
-    if (!fc->dev || strcmp(fc->dev->type, "usb-ehci") != 0) {
+    if (!fc->dev || has_companions(fc)) {
         return vmc_fresh_unsupported(fc, "EHCI controllers with companions");
     }
     usb_plug plugs[EHCI_PORTS];
-    int n = usb_plugs(fc, true, plugs, EHCI_PORTS);
+    int n = usb_plugs(fc, true, false, plugs, EHCI_PORTS);
     if (n < 0) {
         return vmc_fresh_unsupported(fc, "these USB devices (HID, storage and hubs are modelled)");
     }
@@ -251,7 +282,7 @@ static int usb_dev_state(const vmc_fresh_ctx *fc, int *state)
     }
     if (!root_port(fc->dev) || strstr(hcd->type, "xhci")) {
         *state = USB_STATE_ATTACHED;
-    } else if (strstr(hcd->type, "uhci") || !strcmp(hcd->type, "usb-ehci")) {
+    } else if (strstr(hcd->type, "uhci") || strstr(hcd->type, "ehci")) {
         *state = USB_STATE_DEFAULT;
     } else {
         return vmc_fresh_unsupported(fc, "USB devices on this controller");
@@ -313,7 +344,7 @@ int vmc_fresh_usb_hub(const vmc_fresh_ctx *fc, vmc_state *st)
             if (*end) {
                 return vmc_fresh_unsupported(fc, "hubs behind hubs");
             }
-            if (usb_speed(d, false) < 0) {
+            if (usb_speed(d, false, false) < 0) {
                 return vmc_fresh_unsupported(fc, "this device behind a hub");
             }
             status |= PORT_STAT_CONNECTION;

@@ -7,6 +7,7 @@
 #include "devices/fresh_pcidevs.h"
 #include "devices/fresh_util.h"
 #include "devices/model_virtio.h"
+#include "devices/model_virtio_internal.h"
 
 #include <string.h>
 
@@ -84,7 +85,21 @@ int vmc_fresh_virtio_net(const vmc_fresh_ctx *fc, vmc_state *st)
     return 0;
 }
 
-/* virtio-serial: the ports that exist, each with its host side connected. */
+/* The back-end type of -chardev id (its first option), or NULL. */
+static const char *chardev_backend(vmc_model *m, const char *id)
+{
+    for (size_t i = 0; i < vmc_cmdline_backend_count(m->cl); i++) {
+        const vmc_qopts *o = vmc_cmdline_backend(m->cl, i);
+        const char *oid = vmc_qopts_get(o, "id");
+        if (strcmp(vmc_cmdline_backend_kind(m->cl, i), "chardev") == 0 && oid &&
+            strcmp(oid, id) == 0) {
+            return vmc_qopts_get(o, "backend");
+        }
+    }
+    return NULL;
+}
+
+/* virtio-serial: the ports that exist, each with its host side state. */
 int vmc_fresh_virtio_serial(const vmc_fresh_ctx *fc, vmc_state *st)
 {
     vmc_virtio_model_info vi;
@@ -103,13 +118,35 @@ int vmc_fresh_virtio_serial(const vmc_fresh_ctx *fc, vmc_state *st)
     }
     vmc_fresh_u(st, vi.ports_map[0], "%s.ports_map.", d);
     vmc_fresh_u(st, vi.nr_ports, "%s.nr_active_ports", d);
+    /* the ports in the order they were realized (QEMU's list), each with
+     * its host side: a console opens at realize when it has a chardev; a
+     * virtserialport waits for its chardev's OPENED event, which a null
+     * chardev never sends */
     unsigned k = 0;
-    for (unsigned id = 0; id < VMC_VIRTIO_SERIAL_MAP_WORDS * 32; id++) {
-        if (vi.ports[id / 32] >> (id % 32) & 1) {
-            vmc_fresh_u(st, id, "%s.ports[%u].id", d, k);
-            vmc_fresh_u(st, 1, "%s.ports[%u].host_connected", d, k);
-            k++;
+    for (size_t i = 0; i < fc->m->devices->len; i++) {
+        vmc_mdev *p = g_ptr_array_index(fc->m->devices, i);
+        if (!p->bus || p->bus->parent != fc->dev || p->bus->kind != VMC_BUS_VIRTIO_SERIAL) {
+            continue;
         }
+        vmc_virtio_model_info tmp;
+        uint32_t id = 0;
+        if ((rc = vmc_vserial_ports(fc->dev, p, &tmp, &id))) {
+            return rc;
+        }
+        const char *chardev = vmc_mdev_prop(p, "chardev");
+        const char *backend = chardev ? chardev_backend(fc->m, chardev) : NULL;
+        unsigned connected;
+        if (strcmp(p->type, "virtconsole") == 0) {
+            connected = chardev ? 1 : 0;
+        } else if (!chardev || (backend && strcmp(backend, "null") == 0)) {
+            connected = 0;
+        } else {
+            return vmc_fresh_unsupported(fc, "a virtserialport whose chardev is not 'null' "
+                                             "(whether it opens at start-up)");
+        }
+        vmc_fresh_u(st, id, "%s.ports[%u].id", d, k);
+        vmc_fresh_u(st, connected, "%s.ports[%u].host_connected", d, k);
+        k++;
     }
     return 0;
 }

@@ -4,6 +4,7 @@
  * NIC MAC addresses, ISA port bookkeeping and the machine-done pass.
  * See model_common.h.
  */
+#include "devices/devmodel.h"
 #include "devices/model_common.h"
 #include "devices/registry.h"
 #include "common/error_internal.h"
@@ -274,7 +275,7 @@ int vmc_dm_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name, const cha
         }
         size = (uint64_t)romsize;
     }
-    char *name = g_strdup_printf("%s/%s.rom", d->path, rom_name);
+    char *name = vmc_devmodel_rom_block_name(d->path, rom_name);
     vmc_model_add_ram_block(m, name, size, size, false, path);
     g_free(name);
     g_free(path);

@@ -4,6 +4,7 @@
  * model_media_usb.c; this file holds the group table and the PCI and bus
  * helpers they share (see model_media.h).
  */
+#include "devices/devmodel.h"
 #include "devices/model_media.h"
 #include "devices/registry.h"
 #include "common/error_internal.h"
@@ -251,7 +252,7 @@ int vmc_media_option_rom(vmc_model *m, vmc_mdev *d, const char *vmsd_name,
             size <<= 1;
         }
     }
-    char *name = g_strdup_printf("%s/%s.rom", d->path, vmsd_name);
+    char *name = vmc_devmodel_rom_block_name(d->path, vmsd_name);
     vmc_model_add_ram_block(m, name, size, size, false, path);
     g_free(name);
     g_free(path);

@@ -303,6 +303,12 @@ static int ivshmem_plain_realize(vmc_model *m, vmc_mdev *d)
     g_free(name);
     vmc_pci_reset(p);
     vmc_dm_publish(m, d, vmc_dm_register(m, d, "ivshmem-plain"));
+    /* a peer (master=off, the default of ivshmem-plain) blocks migration */
+    const char *master = vmc_mdev_prop(d, "master");
+    if (!master || (strcmp(master, "on") != 0 && strcmp(master, "true") != 0)) {
+        vmc_model_add_blocker(m, "Migration is disabled when using feature 'peer mode' in "
+                                 "device 'ivshmem'");
+    }
     return 0;
 }
 

@@ -135,27 +135,91 @@ static int serial_aml(vmc_mdev *d, unsigned n, A *scope)
     return 0;
 }
 
+static const uint16_t parallel_io[3] = {0x378, 0x278, 0x3bc};
+
+/* isa-parallel number n (0-based, in realize order): LPTn */
+static int parallel_aml(vmc_mdev *d, unsigned n, A *scope)
+{
+    uint64_t index = dev_uint(d, "index", n);
+    if (index >= 3) {
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                             "ACPI tables: isa-parallel index %llu", (unsigned long long)index);
+    }
+    uint64_t io = dev_uint(d, "iobase", parallel_io[index]);
+    uint64_t irq = dev_uint(d, "irq", 7);
+    if (io > 0xffff || irq > 15) {
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                             "ACPI tables: isa-parallel iobase/irq out of range");
+    }
+    A *crs = vmc_aml_resource_template();
+    vmc_aml_append(crs, vmc_aml_io((uint16_t)io, (uint16_t)io, 8, 8));
+    vmc_aml_append(crs, vmc_aml_irq_no_flags((uint8_t)irq));
+    A *dev = vmc_aml_device("LPT%d", (int)index + 1);
+    vmc_aml_append(dev, vmc_aml_name_decl("_HID", vmc_aml_eisaid("PNP0400")));
+    vmc_aml_append(dev, vmc_aml_name_decl("_UID", I(index + 1)));
+    vmc_aml_append(dev, vmc_aml_name_decl("_STA", I(0xf)));
+    vmc_aml_append(dev, vmc_aml_name_decl("_CRS", crs));
+    vmc_aml_append(scope, dev);
+    return 0;
+}
+
+/* the ISA pvpanic: device PEVT with its I/O port and read/write methods */
+static int pvpanic_aml(vmc_mdev *d, A *scope)
+{
+    uint64_t io = dev_uint(d, "ioport", 0x505);
+    if (io > 0xffff) {
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                             "ACPI tables: pvpanic ioport out of range");
+    }
+    A *dev = vmc_aml_device("PEVT");
+    vmc_aml_append(dev, vmc_aml_name_decl("_HID", vmc_aml_string("QEMU0001")));
+    A *crs = vmc_aml_resource_template();
+    vmc_aml_append(crs, vmc_aml_io((uint16_t)io, (uint16_t)io, 1, 1));
+    vmc_aml_append(dev, vmc_aml_name_decl("_CRS", crs));
+    vmc_aml_append(dev, vmc_aml_operation_region("PEOR", VMC_AML_SYSTEM_IO, I(io), 1));
+    A *f = vmc_aml_field("PEOR", VMC_AML_BYTE_ACC, false, VMC_AML_PRESERVE);
+    vmc_aml_append(f, vmc_aml_named_field("PEPT", 8));
+    vmc_aml_append(dev, f);
+    vmc_aml_append(dev, vmc_aml_name_decl("_STA", I(0xf)));
+    A *rd = vmc_aml_method("RDPT", 0, false);
+    vmc_aml_append(rd, vmc_aml_store(vmc_aml_name("PEPT"), vmc_aml_local(0)));
+    vmc_aml_append(rd, vmc_aml_return(vmc_aml_local(0)));
+    vmc_aml_append(dev, rd);
+    A *wr = vmc_aml_method("WRPT", 1, false);
+    vmc_aml_append(wr, vmc_aml_store(vmc_aml_arg(0), vmc_aml_name("PEPT")));
+    vmc_aml_append(dev, wr);
+    vmc_aml_append(scope, dev);
+    return 0;
+}
+
 int vmc_acpi_isa_aml(const vmc_acpi_info *in, vmc_aml *scope)
 {
     vmc_model *m = in->m;
     /* -device ISA devices, newest first */
-    unsigned nserial = 0;
+    unsigned nserial = 0, nparallel = 0;
     for (size_t i = 0; i < m->devices->len; i++) {
         vmc_mdev *d = g_ptr_array_index(m->devices, i);
-        nserial += d->opts && d->bus && d->bus->kind == VMC_BUS_ISA &&
-                   !strcmp(d->type, "isa-serial");
+        bool isa = d->opts && d->bus && d->bus->kind == VMC_BUS_ISA;
+        nserial += isa && !strcmp(d->type, "isa-serial");
+        nparallel += isa && !strcmp(d->type, "isa-parallel");
     }
     for (size_t i = m->devices->len; i-- > 0;) {
         vmc_mdev *d = g_ptr_array_index(m->devices, i);
         if (!d->opts || !d->bus || d->bus->kind != VMC_BUS_ISA) {
             continue;
         }
-        if (strcmp(d->type, "isa-serial") != 0) {
+        int rc;
+        if (!strcmp(d->type, "isa-serial")) {
+            rc = serial_aml(d, --nserial, scope);
+        } else if (!strcmp(d->type, "isa-parallel")) {
+            rc = parallel_aml(d, --nparallel, scope);
+        } else if (!strcmp(d->type, "pvpanic")) {
+            rc = pvpanic_aml(d, scope);
+        } else {
             return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
                                  "ACPI tables: the AML of ISA device '%s' is not modelled",
                                  d->type);
         }
-        int rc = serial_aml(d, --nserial, scope);
         if (rc) {
             return rc;
         }

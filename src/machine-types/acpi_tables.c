@@ -391,7 +391,8 @@ static int check_devices(vmc_acpi_info *in)
             }
             break;
         case VMC_BUS_ISA:
-            if (strcmp(d->type, "isa-serial") != 0) {
+            if (strcmp(d->type, "isa-serial") != 0 && strcmp(d->type, "isa-parallel") != 0 &&
+                strcmp(d->type, "pvpanic") != 0) {
                 return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
                                      "ACPI tables: the AML of ISA device '%s' is not modelled",
                                      d->type);

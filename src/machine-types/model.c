@@ -67,6 +67,9 @@ void vmc_model_free(vmc_model *m)
     if (m->ram) {
         g_array_free(m->ram, TRUE);
     }
+    if (m->blockers) {
+        g_ptr_array_free(m->blockers, TRUE);
+    }
     if (m->pci) {
         g_ptr_array_free(m->pci, TRUE);
     }
@@ -277,6 +280,21 @@ void vmc_model_add_ram_block(vmc_model *m, const char *name, uint64_t used, uint
         i++;
     }
     g_array_insert_val(m->ram, i, b);
+}
+
+void vmc_model_add_blocker(vmc_model *m, const char *reason)
+{
+    g_ptr_array_add(m->blockers, g_strdup(reason));
+}
+
+size_t vmc_model_blocker_count(const vmc_model *m)
+{
+    return m->blockers->len;
+}
+
+const char *vmc_model_blocker_at(const vmc_model *m, size_t i)
+{
+    return i < m->blockers->len ? g_ptr_array_index(m->blockers, i) : NULL;
 }
 
 void vmc_model_ram_block_unmodelled(vmc_model *m, const char *name, const char *why)
@@ -561,6 +579,7 @@ static void model_init(vmc_model *m)
     m->buses = g_ptr_array_new_with_free_func(free_bus);
     m->ram = g_array_new(FALSE, TRUE, sizeof(vmc_model_ram_block));
     m->pci = g_ptr_array_new_with_free_func(g_free);
+    m->blockers = g_ptr_array_new_with_free_func(g_free);
     m->strings = g_string_chunk_new(4096);
 }
 

@@ -74,6 +74,7 @@ struct vmc_model {
     unsigned smp_cpus, max_cpus;
     bool send_configuration, send_section_footer, suppress_vmdesc, store_global_state;
     bool acpi_blobs;                 /* the board builds ACPI tables (fw_cfg ROM blobs) */
+    GPtrArray *blockers;             /* char*: migration blockers devices add (source side) */
 };
 
 /* Strings owned by the model. */
@@ -110,6 +111,10 @@ vmc_model_entry *vmc_model_register_plain(vmc_model *m, const char *idstr, int v
 
 void vmc_model_add_ram_block(vmc_model *m, const char *name, uint64_t used, uint64_t max,
                              bool resizeable, const char *contents_file);
+/* A migration blocker (migrate_add_blocker): this machine cannot be the
+ * source of a migration; reason is QEMU's message. */
+void vmc_model_add_blocker(vmc_model *m, const char *reason);
+
 /* Say that the fresh contents of RAM block `name` are not modelled, and why. */
 void vmc_model_ram_block_unmodelled(vmc_model *m, const char *name, const char *why);
 /* Size of a firmware file rounded up as QEMU does for option ROMs, 0 if absent. */

@@ -534,6 +534,12 @@ static void section_unknown(vmc_preflight *p, const vmc_event *ev)
  */
 static bool check_blockers(vmc_preflight *p, const vmc_model *m, const char *side)
 {
+    if (strcmp(side, "source") == 0 && vmc_model_blocker_count(m)) {
+        /* migrate_add_blocker(): the source refuses to start the migration */
+        add(p, VMC_SEV_ERROR, "blocker", NULL, -1, NULL, -1, vmc_model_blocker_at(m, 0),
+            NULL, "the source cannot migrate: %s", vmc_model_blocker_at(m, 0));
+        return true;
+    }
     for (size_t i = 0; i < vmc_model_entry_count(m); i++) {
         const vmc_model_entry *e = vmc_model_entry_at(m, i);
         if (e->vmsd && e->vmsd->unmigratable) {

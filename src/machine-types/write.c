@@ -346,6 +346,48 @@ static int acpi_blob(write_ctx *w, const char *name, uint8_t **data, size_t *len
     return 0;
 }
 
+/*
+ * A PCI device's option ROM from its default file gets the device's vendor
+ * and device id patched into the ROM's PCI data structure, with the
+ * checksum byte at offset 6 adjusted, as pci_add_option_rom() does.
+ */
+static void patch_rom_ids(write_ctx *w, ram_job *r)
+{
+    const char *slash = strrchr(r->b->name, '/');
+    if (!slash || r->data_len < 0x1a) {
+        return;
+    }
+    vmc_mdev *dev = NULL;
+    for (guint i = 0; i < w->m->devices->len; i++) {
+        vmc_mdev *d = g_ptr_array_index(w->m->devices, i);
+        if (d->path && d->pci && strlen(d->path) == (size_t)(slash - r->b->name) &&
+            strncmp(d->path, r->b->name, strlen(d->path)) == 0) {
+            dev = d;
+        }
+    }
+    if (!dev || (dev->opts && vmc_qopts_get(dev->opts, "romfile"))) {
+        return;   /* only default ROM images are patched */
+    }
+    uint8_t *p = r->data;
+    size_t size = r->data_len;
+    size_t pcir = (size_t)p[0x18] | (size_t)p[0x19] << 8;
+    if (p[0] != 0x55 || p[1] != 0xaa || pcir + 8 >= size || memcmp(p + pcir, "PCIR", 4) != 0) {
+        return;
+    }
+    const uint8_t *cfg = dev->pci->config;
+    for (int k = 0; k < 2; k++) {   /* vendor id, then device id */
+        unsigned want = cfg[2 * k] | cfg[2 * k + 1] << 8;
+        uint8_t *at = p + pcir + 4 + 2 * k;
+        unsigned have = at[0] | at[1] << 8;
+        if (want != have) {
+            p[6] = (uint8_t)(p[6] + (uint8_t)have + (uint8_t)(have >> 8) - (uint8_t)want -
+                             (uint8_t)(want >> 8));
+            at[0] = (uint8_t)want;
+            at[1] = (uint8_t)(want >> 8);
+        }
+    }
+}
+
 static int resolve_ram(write_ctx *w, ram_job *r)
 {
     const vmc_model_ram_block *b = r->b;
@@ -361,6 +403,9 @@ static int resolve_ram(write_ctx *w, ram_job *r)
                            b->contents_unmodelled);
     } else if (b->contents_file) {
         rc = read_file(b->contents_file, b->used_length, &r->data, &r->data_len);
+        if (!rc) {
+            patch_rom_ids(w, r);
+        }
     } else if (g_str_has_prefix(b->name, "/rom@etc/acpi/") ||
                strcmp(b->name, "/rom@etc/table-loader") == 0) {
         rc = acpi_blob(w, b->name, &r->data, &r->data_len);
@@ -513,6 +558,20 @@ out:
 
 static int prepare(write_ctx *w)
 {
+    if (vmc_model_blocker_count(w->m)) {
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, NULL,
+                             "QEMU cannot migrate this machine: %s",
+                             vmc_model_blocker_at(w->m, 0));
+    }
+    /* QEMU refuses to migrate such a machine at all */
+    for (size_t i = 0; i < vmc_model_entry_count(w->m); i++) {
+        const vmc_model_entry *e = vmc_model_entry_at(w->m, i);
+        if (e->vmsd && e->vmsd->unmigratable) {
+            return vmc_error_set(VMC_EUNSUPPORTED, -1, e->idstr, NULL,
+                                 "State blocked by non-migratable device '%s' (QEMU cannot "
+                                 "migrate this machine)", e->idstr);
+        }
+    }
     size_t n = vmc_model_section_count(w->m);
     w->jobs = g_new0(section_job, n);
     for (size_t i = 0; i < n; i++) {
