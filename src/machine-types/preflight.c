@@ -663,8 +663,17 @@ static int run_stream(vmc_preflight *p, vmc_source *stream, const vmc_model *des
     }
     if (rc < 0) {
         const vmc_error *err = vmc_error_last();
+        /* the line QEMU prints for it */
+        const char *qemu = err->message;
+        if (rc == VMC_ETRUNC) {
+            qemu = "load of migration failed: Input/output error";
+        } else if (g_str_has_prefix(err->message, "Not a migration stream")) {
+            qemu = "Not a migration stream";
+        } else if (g_str_has_prefix(err->message, "Unsupported migration stream version")) {
+            qemu = "Unsupported migration stream version";
+        }
         add(p, VMC_SEV_ERROR, "stream", err->section[0] ? err->section : NULL, -1,
-            err->field[0] ? err->field : NULL, err->offset, err->message, NULL,
+            err->field[0] ? err->field : NULL, err->offset, qemu, NULL,
             "the stream is invalid: %s", err->message);
     }
     /* the destination's devices the stream does not carry keep their reset state */
