@@ -96,6 +96,12 @@ static const scenario scenarios[] = {
       "-m 64 -device ioh3420,id=p1,chassis=1,slot=1,addr=4", "pc-q35-7.2",
       "-m 64 -device ioh3420,id=p1,chassis=1,slot=1,addr=4", 0, NULL, NULL,
       "00:04.0 0x6c 2 0x07c0" },
+    /* 'equal' fields: compared with the destination's own value */
+    { "aer-log-max-differs", "pc-q35-7.2", "-m 64 -device pcie-root-port,id=rp1,chassis=1,"
+      "aer_log_max=4", "pc-q35-7.2", "-m 64 -device pcie-root-port,id=rp1,chassis=1", 0, NULL,
+      NULL, NULL },
+    { "gpu-outputs-differ", "pc-i440fx-7.2", "-m 64 -device virtio-gpu-pci,max_outputs=2",
+      "pc-i440fx-7.2", "-m 64 -device virtio-gpu-pci", 0, NULL, NULL, NULL },
     { "xhci-ports-differ", "pc-q35-7.2", "-m 64 -device qemu-xhci,p2=8,p3=8", "pc-q35-7.2",
       "-m 64 -device qemu-xhci,p2=4,p3=4", 0, NULL },
 };

@@ -18,6 +18,7 @@
 #include "vmcompat/models.h"
 #include "vmcompat/stream.h"
 #include "machine-types/model_internal.h"
+#include "machine-types/write_internal.h"
 #include "devices/pci_config.h"
 #include "devices/model_virtio.h"
 #include "devices/registry.h"
@@ -285,6 +286,81 @@ static const vmc_value *find_config(const vmc_value *v, int depth)
     return NULL;
 }
 
+/* ---- 'equal' fields: QEMU compares them with the destination's own value ---- */
+
+typedef struct equal_walk {
+    vmc_preflight *p;
+    const vmc_mentry *e;
+    const vmc_value *dest;      /* the destination's fresh state of the section */
+    int found;
+} equal_walk;
+
+static void equal_leaf(equal_walk *w, const vmc_value *v, const char *path)
+{
+    const vmc_value *d = vmc_value_get(w->dest, path);
+    if (!d || (d->kind != VMC_VALUE_INT && d->kind != VMC_VALUE_UINT)) {
+        return;
+    }
+    unsigned width = v->width ? v->width : (unsigned)v->size;
+    uint64_t mask = width >= 8 ? UINT64_MAX : ((uint64_t)1 << (8 * width)) - 1;
+    uint64_t in = vmc_value_uint(v) & mask, local = vmc_value_uint(d) & mask;
+    if (in == local) {
+        return;
+    }
+    /* QEMU prints the local value first, in hex */
+    char q[120];
+    snprintf(q, sizeof(q), "%" PRIx64 " != %" PRIx64, local, in);
+    add(w->p, VMC_SEV_ERROR, "field", w->e->pub.idstr, w->e->pub.instance_id, path, v->offset, q,
+        "give the destination the same device configuration (the property behind this field)",
+        "field %s must equal the destination's value: stream 0x%" PRIx64 ", destination 0x%"
+        PRIx64, path, in, local);
+    w->found++;
+}
+
+static void equal_walk_node(equal_walk *w, const vmc_value *v, char *path, size_t len,
+                            size_t cap, int depth)
+{
+    if (depth > 32 || w->found) {
+        return;   /* QEMU stops at the first one */
+    }
+    size_t l = len;
+    if (v->name && depth > 0) {
+        int n = snprintf(path + len, cap - len, "%s%s", len ? "." : "", v->name);
+        l = n > 0 && (size_t)n < cap - len ? len + (size_t)n : cap - 1;
+    }
+    if (v->kind == VMC_VALUE_STRUCT || v->kind == VMC_VALUE_ARRAY) {
+        for (size_t i = 0; i < vmc_value_count(v); i++) {
+            size_t l2 = l;
+            if (v->kind == VMC_VALUE_ARRAY) {
+                int n = snprintf(path + l, cap - l, "[%zu]", i);
+                l2 = n > 0 && (size_t)n < cap - l ? l + (size_t)n : cap - 1;
+            }
+            equal_walk_node(w, vmc_value_at(v, i), path, l2, cap, depth + 1);
+        }
+        for (size_t i = 0; v->kind == VMC_VALUE_STRUCT && i < vmc_value_subsection_count(v); i++) {
+            equal_walk_node(w, vmc_value_subsection(v, i), path, l, cap, depth + 1);
+        }
+    } else if (v->type && g_str_has_suffix(v->type, " equal")) {
+        equal_leaf(w, v, path);
+    }
+    path[len] = '\0';
+}
+
+static void check_equal_fields(vmc_preflight *p, const vmc_model *dest, const vmc_mentry *e,
+                               const vmc_value *state)
+{
+    vmc_built fresh;
+    /* building reads the model only (properties, devices), never changes it */
+    if (vmc_write_build_fresh_section((vmc_model *)dest, &e->pub, &fresh) != 0) {
+        vmc_error_clear();
+        return;   /* fresh state not modelled: QEMU's comparison cannot be predicted */
+    }
+    equal_walk w = { .p = p, .e = e, .dest = fresh.tree };
+    char path[VMC_PATH_MAX] = "";
+    equal_walk_node(&w, state, path, 0, sizeof(path), 0);
+    vmc_built_release(&fresh);
+}
+
 static void check_pci_config(vmc_preflight *p, const vmc_mentry *e, const vmc_value *state)
 {
     const vmc_mdev *d = e->dev;
@@ -508,6 +584,7 @@ static void check_device_state(vmc_preflight *p, const vmc_model *dest, const vm
             "the destination's '%s' reads %zu bytes of this section, the source wrote %zu: "
             "the device layouts differ", vmsd->name, dc.cur.pos, ev->u.state.payload_len);
     } else {
+        check_equal_fields(p, dest, e, v);
         check_pci_config(p, e, v);
         check_virtio(p, e, v);
     }

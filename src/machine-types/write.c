@@ -14,6 +14,7 @@
 #include "devices/model_virtio.h"
 #include "machine-types/acpi_build.h"
 #include "machine-types/model_internal.h"
+#include "machine-types/write_internal.h"
 #include "vmcompat/json.h"
 #include "vmcompat/write.h"
 #include "vmstate/build.h"
@@ -296,6 +297,22 @@ static int build_section(write_ctx *w, section_job *j, int64_t clock_ns)
                              "internal: the fresh state of '%s' sets '%s', which the vmsd does "
                              "not have at version %u", e->vmsd->name, unused, e->version_id);
     }
+    return 0;
+}
+
+int vmc_write_build_fresh_section(vmc_model *m, const vmc_model_entry *e, vmc_built *out)
+{
+    write_ctx w = { .m = m };
+    section_job j = { .e = e };
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int rc = build_section(&w, &j, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+    vmc_state_free(j.fresh);
+    if (rc) {
+        vmc_built_release(&j.built);
+        return rc;
+    }
+    *out = j.built;
     return 0;
 }
 
