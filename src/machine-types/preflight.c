@@ -805,6 +805,64 @@ int vmc_preflight_capture(vmc_preflight **out, vmc_source *capture, const vmc_mo
     return 0;
 }
 
+/* Size of the BAR whose low dword is at off (from its write mask), 0 when unused. */
+static uint64_t bar_size(const vmc_pci_config *c, unsigned off, bool *is64)
+{
+    uint32_t lo = vmc_le32(c->wmask + off);
+    *is64 = (c->config[off] & 0x7) == 0x4;   /* memory, 64-bit */
+    bool io = c->config[off] & 1;
+    uint64_t mask = lo & (io ? ~3u : ~0xfu);
+    if (*is64) {
+        mask |= (uint64_t)vmc_le32(c->wmask + off + 4) << 32;
+    } else {
+        mask |= 0xffffffff00000000ull;
+    }
+    return mask ? ~mask + 1 : 0;
+}
+
+static uint64_t rom_size(const vmc_pci_config *c, unsigned off)
+{
+    uint32_t m = vmc_le32(c->wmask + off) & ~0x7ffu;
+    return m ? (uint64_t)(uint32_t)(~m + 1) : 0;
+}
+
+/*
+ * BAR and ROM sizes QEMU does not compare on load (only the ROM's RAM block
+ * length): a difference leaves the guest's BAR assignment wrong after the
+ * migration.  Warnings, with the sizes.
+ */
+static void check_region_sizes(vmc_preflight *p, const vmc_model_entry *se,
+                               const vmc_pci_config *sp, const vmc_pci_config *dp)
+{
+    bool bridge = (dp->config[0x0e] & 0x7f) == 1;
+    unsigned nbars = bridge ? 2 : 6;
+    for (unsigned i = 0; i < nbars; i++) {
+        unsigned off = 0x10 + 4 * i;
+        bool s64, d64;
+        uint64_t ss = bar_size(sp, off, &s64), ds = bar_size(dp, off, &d64);
+        if (ss != ds) {
+            char field[32];
+            snprintf(field, sizeof(field), "BAR%u", i);
+            add(p, VMC_SEV_WARNING, "pci-config", se->idstr, se->instance_id, field, -1, NULL,
+                "use the same device properties on both sides (they size the BAR)",
+                "BAR%u is %llu bytes on the source and %llu on the destination: QEMU does not "
+                "compare BAR sizes, the guest's BAR assignment would not fit", i,
+                (unsigned long long)ss, (unsigned long long)ds);
+        }
+        if (s64 && d64) {
+            i++;
+        }
+    }
+    unsigned rom = bridge ? 0x38 : 0x30;
+    uint64_t sr = rom_size(sp, rom), dr = rom_size(dp, rom);
+    if (sr != dr) {
+        add(p, VMC_SEV_WARNING, "pci-config", se->idstr, se->instance_id, "ROM", -1, NULL,
+            "use the same romfile / romsize / rombar on both sides",
+            "the option ROM BAR is %llu bytes on the source and %llu on the destination",
+            (unsigned long long)sr, (unsigned long long)dr);
+    }
+}
+
 int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc_model *dest,
                          const vmc_preflight_options *o)
 {
@@ -884,6 +942,7 @@ int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc
                                                bad == 0x40;
                 }
             }
+            check_region_sizes(p, se, sp, dp);
         }
     }
     for (size_t i = 0; i < dest->entries->len; i++) {
