@@ -39,6 +39,27 @@ typedef struct vmc_fresh_def {
     vmc_fresh_fn fn;                 /* NULL: all fields zero */
 } vmc_fresh_def;
 
+/*
+ * RAM blocks a device fills itself at realize or reset (qxl's ROM BAR and
+ * RAM header ...).  fn gets the block and returns its contents: *data
+ * (g_malloc'd) of *len bytes from offset 0, the rest zero.
+ */
+typedef int (*vmc_fresh_ram_fn)(vmc_model *m, vmc_mdev *dev, const vmc_model_ram_block *b,
+                                uint8_t **data, size_t *len);
+
+typedef struct vmc_fresh_ram_def {
+    const char *device;              /* QOM type of the owning device */
+    const char *block_suffix;        /* the block name ends with it, e.g. "qxl.vrom" */
+    vmc_fresh_ram_fn fn;
+} vmc_fresh_ram_def;
+
+/* Contents of a device-filled RAM block: 1 with *data and *len when a def
+ * handles it, 0 when none does, negative on error. */
+int vmc_fresh_ram_contents(vmc_model *m, const vmc_model_ram_block *b, uint8_t **data,
+                           size_t *len);
+
+extern const vmc_fresh_ram_def vmc_fresh_ram_defs[];   /* fresh_ram.c, { NULL } terminated */
+
 /* The def for a top-level vmsd, or NULL when its fresh state is not modelled. */
 const vmc_fresh_def *vmc_fresh_find(const char *vmsd_name);
 

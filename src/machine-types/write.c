@@ -413,7 +413,19 @@ static int resolve_ram(write_ctx *w, ram_job *r)
                              "RAM block of 0x%llx bytes is not a whole number of pages",
                              (unsigned long long)b->used_length);
     }
-    int rc = 0;
+    int rc = vmc_fresh_ram_contents(w->m, b, &r->data, &r->data_len);
+    if (rc > 0) {
+        if (r->data_len > b->used_length) {
+            return vmc_error_set(VMC_EUSAGE, -1, "ram", b->name,
+                                 "internal: %zu bytes of contents for a block of 0x%llx",
+                                 r->data_len, (unsigned long long)b->used_length);
+        }
+        return 0;   /* the device fills it */
+    }
+    if (rc < 0) {
+        vmc_error_annotate(-1, "ram", b->name);
+        return rc;
+    }
     if (b->contents_unmodelled) {
         rc = vmc_error_set(VMC_EUNSUPPORTED, -1, "ram", b->name,
                            "not modelled: the contents of RAM block '%s' (%s)", b->name,
