@@ -482,6 +482,13 @@ static const device_case device_cases[] = {
     { "pvpanic", 'b', "-device pvpanic", NULL },
     { "pvpanic-pci", 'b', "-device pvpanic-pci", NULL },
     { "pci-testdev", 'b', "-device pci-testdev", NULL },
+    /* guest RAM from a memory backend: its RAM block is named after the
+     * backend ("/objects/ID" for file and memfd backends on types <= 3.1) */
+    { "memory-backend-ram", 'b',
+      "-object memory-backend-ram,id=mem0,size=128M -machine memory-backend=mem0", NULL },
+    { "memory-backend-file", 'b',
+      "-object memory-backend-file,id=mem0,size=128M,mem-path={tmp}/mem0.ram "
+      "-machine memory-backend=mem0", NULL },
 };
 
 static const char *const matrix_machines[] = {
@@ -509,6 +516,11 @@ static void test_device_matrix(void **state)
                 continue;
             }
             if ((int)(k++ % (size_t)nshards) != shard) {
+                continue;
+            }
+            /* VMC_DEVICE_CASE=NAME: only the cases of that name (local runs) */
+            const char *only = getenv("VMC_DEVICE_CASE");
+            if (only && strcmp(only, c->name) != 0) {
                 continue;
             }
             char *args = subst_tmp(c->args);

@@ -212,46 +212,6 @@ static int pci_serial_realize(vmc_model *m, vmc_mdev *d)
 
 /* ---- ivshmem --------------------------------------------------------------------------- */
 
-/* Size of -object memory-backend-*,id=ID,size=S; 0 when there is none. */
-static uint64_t backend_size(vmc_model *m, const char *id, bool *found)
-{
-    *found = false;
-    for (size_t i = 0; i < vmc_cmdline_backend_count(m->cl); i++) {
-        const vmc_qopts *o = vmc_cmdline_backend(m->cl, i);
-        const char *oid = vmc_qopts_get(o, "id");
-        const char *qom = vmc_qopts_get(o, "qom-type");
-        if (strcmp(vmc_cmdline_backend_kind(m->cl, i), "object") != 0 || !oid ||
-            strcmp(oid, id) != 0) {
-            continue;
-        }
-        if (qom && strncmp(qom, "memory-backend-", 15) != 0) {
-            return 0;
-        }
-        *found = true;
-        const char *s = vmc_qopts_get(o, "size");
-        if (!s) {
-            return 0;
-        }
-        char *end;
-        errno = 0;
-        double v = strtod(s, &end);
-        uint64_t mult = 1;
-        switch (*end) {
-        case 'k': case 'K': mult = 1ull << 10; end++; break;
-        case 'm': case 'M': mult = 1ull << 20; end++; break;
-        case 'g': case 'G': mult = 1ull << 30; end++; break;
-        case 't': case 'T': mult = 1ull << 40; end++; break;
-        case 'b': case 'B': end++; break;
-        default: break;
-        }
-        if (errno || *end || v <= 0) {
-            return 0;
-        }
-        return (uint64_t)(v * (double)mult);
-    }
-    return 0;
-}
-
 static int ivshmem_plain_realize(vmc_model *m, vmc_mdev *d)
 {
     static const vmc_pci_ident id = { .vendor_id = 0x1af4, .device_id = 0x1110, .revision = 1,
@@ -262,9 +222,9 @@ static int ivshmem_plain_realize(vmc_model *m, vmc_mdev *d)
                              "qemu-system-x86_64: -device %s: You must specify a 'memdev'",
                              d->type);
     }
-    bool found;
-    uint64_t size = backend_size(m, memdev, &found);
-    if (!found || !size) {
+    uint64_t size;
+    const vmc_qopts *backend = vmc_model_memory_backend(m, memdev, &size);
+    if (!backend || !size) {
         return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
                              "qemu-system-x86_64: -device %s: Property '%s.memdev' can't find "
                              "value '%s'", d->type, d->type, memdev);
@@ -298,7 +258,7 @@ static int ivshmem_plain_realize(vmc_model *m, vmc_mdev *d)
         return rc;
     }
     /* the backend's RAM, registered under the device (vmstate_register_ram) */
-    char *name = g_strdup_printf("%s/%s", d->path, memdev);
+    char *name = g_strdup_printf("%s/%s", d->path, vmc_model_ram_block_name(m, backend));
     vmc_model_add_ram_block(m, name, size, size, false, NULL);
     g_free(name);
     vmc_pci_reset(p);

@@ -368,6 +368,49 @@ static int parse_size(const char *s, uint64_t unit, uint64_t *out)
     return 0;
 }
 
+const vmc_qopts *vmc_model_memory_backend(vmc_model *m, const char *id, uint64_t *size)
+{
+    *size = 0;
+    for (size_t i = 0; id && i < vmc_cmdline_backend_count(m->cl); i++) {
+        const vmc_qopts *o = vmc_cmdline_backend(m->cl, i);
+        const char *oid = vmc_qopts_get(o, "id");
+        const char *qom = vmc_qopts_get(o, "qom-type");
+        if (strcmp(vmc_cmdline_backend_kind(m->cl, i), "object") != 0 || !oid ||
+            strcmp(oid, id) != 0) {
+            continue;
+        }
+        if (!qom || strncmp(qom, "memory-backend-", 15) != 0) {
+            return NULL;   /* an object of another type holds the id */
+        }
+        const char *sz = vmc_qopts_get(o, "size");
+        if (sz && parse_size(sz, 1, size) != 0) {
+            *size = 0;
+        }
+        return o;
+    }
+    return NULL;
+}
+
+const char *vmc_model_ram_block_name(vmc_model *m, const vmc_qopts *backend)
+{
+    /* RAMBlock idstr of a memory backend: its id, or its QOM path when
+     * x-use-canonical-path-for-ramblock-id is on (hw_compat_4_0 sets it
+     * for memory-backend-file and -memfd) */
+    const char *qom = vmc_qopts_get(backend, "qom-type");
+    const char *id = vmc_qopts_get(backend, "id");
+    const char *own = vmc_qopts_get(backend, "x-use-canonical-path-for-ramblock-id");
+    bool canonical = own ? parse_bool(own, false)
+                         : vmc_model_prop_bool(m, qom, "x-use-canonical-path-for-ramblock-id",
+                                               false);
+    if (!canonical) {
+        return vmc_model_str(m, id);
+    }
+    char *path = g_strdup_printf("/objects/%s", id);
+    const char *r = vmc_model_str(m, path);
+    g_free(path);
+    return r;
+}
+
 static int setup_machine(vmc_model *m, const vmc_model_options *opts)
 {
     int rc;
@@ -418,6 +461,23 @@ static int setup_machine(vmc_model *m, const vmc_model_options *opts)
     if (size && parse_size(size, 1ull << 20, &m->ram_size) != 0) {
         return vmc_error_set(VMC_EUSAGE, -1, NULL, "-m",
                              "qemu-system-x86_64: -m %s: invalid size", size);
+    }
+    /* -machine memory-backend=ID: guest RAM is that backend's */
+    const char *memdev = vmc_qopts_get(vmc_cmdline_machine(m->cl), "memory-backend");
+    if (memdev) {
+        uint64_t bsize;
+        m->ram_backend = vmc_model_memory_backend(m, memdev, &bsize);
+        if (!m->ram_backend) {
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, "memory-backend",
+                                 "qemu-system-x86_64: Memory backend '%s' not found", memdev);
+        }
+        if (!size) {
+            m->ram_size = bsize;   /* no -m: the backend's size */
+        } else if (bsize != m->ram_size) {
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, "memory-backend",
+                                 "qemu-system-x86_64: Machine memory size does not match the "
+                                 "size of the memory backend");
+        }
     }
     /* -smp */
     m->smp_cpus = 1;

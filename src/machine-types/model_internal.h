@@ -71,6 +71,7 @@ struct vmc_model {
     GPtrArray *pci;                  /* vmc_model_pci* */
     GStringChunk *strings;
     uint64_t ram_size;               /* -m */
+    const vmc_qopts *ram_backend;    /* -machine memory-backend=ID's -object, else NULL */
     unsigned smp_cpus, max_cpus;
     bool send_configuration, send_section_footer, suppress_vmdesc, store_global_state;
     bool acpi_blobs;                 /* the board builds ACPI tables (fw_cfg ROM blobs) */
@@ -118,6 +119,11 @@ void vmc_model_add_blocker(vmc_model *m, const char *reason);
 /* Say that the fresh contents of RAM block `name` are not modelled, and why. */
 void vmc_model_ram_block_unmodelled(vmc_model *m, const char *name, const char *why);
 /* Size of a firmware file rounded up as QEMU does for option ROMs, 0 if absent. */
+/* -object memory-backend-*,id=ID and its size= in bytes (0 when absent or
+ * malformed); NULL when there is no memory backend with that id. */
+const vmc_qopts *vmc_model_memory_backend(vmc_model *m, const char *id, uint64_t *size);
+/* The RAM block name (RAMBlock idstr) QEMU gives that backend's memory. */
+const char *vmc_model_ram_block_name(vmc_model *m, const vmc_qopts *backend);
 uint64_t vmc_model_rom_file_size(vmc_model *m, const char *file, bool pow2, char **path_out);
 
 /* The PC boards (board_pc.c). */
