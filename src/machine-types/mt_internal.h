@@ -61,6 +61,11 @@ struct vmc_machine_type {
     /* after the base chain was applied */
     vmc_machine_class_field *fields;
     size_t n_fields;
+    vmc_machine_type *base;    /* resolved base entry, NULL at the root */
+    /* Counts are known once loaded; the arrays are flattened from the base
+     * chain on first use (mt_props_ensure): a run asks for one or two of
+     * the ~60 types, and flattening all of them was most of a load. */
+    bool props_done;
     mt_entry *compat;
     size_t n_compat;
     mt_entry *board;
@@ -91,7 +96,12 @@ struct vmc_machine_types {
     GHashTable *absent;            /* absent_types: name -> name */
     mt_accel *accels;
     size_t n_accels;
+    GMutex props_lock;             /* guards mt_props_ensure's arena use */
 };
+
+/* Flatten mt's compat and board entries from its base chain (once; thread
+ * safe).  Returns false only when out of memory. */
+bool mt_props_ensure(const vmc_machine_type *mt);
 
 /* Type lookup; NULL when not in the tables. */
 const mt_type *mt_type_find(const vmc_machine_types *set, const char *name);

@@ -43,21 +43,50 @@ static int bad(mt_ctx *c, const char *path, const char *fmt, ...)
     return vmc_error_set(VMC_EFORMAT, -1, NULL, path, "%s: %s at %s", c->name, msg, path);
 }
 
+/* buf = base + parts..., truncated to len.  Paths are built for every
+ * entry read (they name the place of an error), so no printf here. */
+static char *path_cat(char *buf, size_t len, const char *base, const char *a, const char *b,
+                      const char *z)
+{
+    const char *parts[4] = { base, a, b, z };
+    size_t n = 0;
+    for (size_t i = 0; i < 4 && len; i++) {
+        size_t l = parts[i] ? strlen(parts[i]) : 0;
+        if (l > len - 1 - n) {
+            l = len - 1 - n;
+        }
+        memcpy(buf + n, parts[i] ? parts[i] : "", l);
+        n += l;
+    }
+    if (len) {
+        buf[n] = '\0';
+    }
+    return buf;
+}
+
 static char *path_key(char *buf, size_t len, const char *base, const char *key)
 {
-    snprintf(buf, len, "%s.%s", base, key);
-    return buf;
+    return path_cat(buf, len, base, ".", key, NULL);
 }
 
 static char *path_index(char *buf, size_t len, const char *base, size_t i)
 {
-    snprintf(buf, len, "%s[%zu]", base, i);
-    return buf;
+    char digits[24], num[24];
+    size_t nd = 0, n = 0;
+    do {
+        digits[nd++] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i);
+    while (nd) {
+        num[n++] = digits[--nd];
+    }
+    num[n] = '\0';
+    return path_cat(buf, len, base, "[", num, "]");
 }
 
 static char *path_name(char *buf, size_t len, const char *base, const char *key)
 {
-    snprintf(buf, len, "%s[\"%s\"]", base, key);
+    path_cat(buf, len, base, "[\"", key, "\"]");
     return buf;
 }
 
@@ -674,25 +703,30 @@ static int split_machine_opts(mt_ctx *c, vmc_machine_type *m)
     return 0;
 }
 
+/* bad() at "$.machines[i]" of m; the path is only formatted on failure */
+#define bad_machine(c, p, cap, m, ...) \
+    (path_index((p), (cap), "$.machines", (m)->index), bad((c), (p), __VA_ARGS__))
+
 static int resolve(mt_ctx *c, vmc_machine_type *m, int depth)
 {
     char p[512];
     if (m->resolving == 2) {
         return 0;
     }
-    path_index(p, sizeof(p), "$.machines", m->index);
     if (m->resolving == 1) {
-        return bad(c, p, "the base chain of \"%s\" loops", m->info.name);
+        return bad_machine(c, p, sizeof(p), m, "the base chain of \"%s\" loops", m->info.name);
     }
     if (depth > VMC_MACHINE_BASE_DEPTH_MAX) {
-        return bad(c, p, "base chain longer than %d entries", VMC_MACHINE_BASE_DEPTH_MAX);
+        return bad_machine(c, p, sizeof(p), m, "base chain longer than %d entries",
+                           VMC_MACHINE_BASE_DEPTH_MAX);
     }
     m->resolving = 1;
     vmc_machine_type *base = NULL;
     if (m->info.base) {
         base = g_hash_table_lookup(c->set->by_name, m->info.base);
         if (!base) {
-            return bad(c, p, "base \"%s\" is not a table entry", m->info.base);
+            return bad_machine(c, p, sizeof(p), m, "base \"%s\" is not a table entry",
+                               m->info.base);
         }
         int rc = resolve(c, base, depth + 1);
         if (rc) {
@@ -704,29 +738,28 @@ static int resolve(mt_ctx *c, vmc_machine_type *m, int depth)
     size_t nb_b = base ? base->n_board : 0;
     /* Bound what inheritance multiplies: every entry copies its base's lists. */
     if (nb_f + m->n_own_fields > VMC_MACHINE_CLASS_FIELDS_MAX) {
-        return bad(c, p, "more than %d class fields", VMC_MACHINE_CLASS_FIELDS_MAX);
+        return bad_machine(c, p, sizeof(p), m, "more than %d class fields",
+                           VMC_MACHINE_CLASS_FIELDS_MAX);
     }
     if (nb_c + m->n_own_compat > VMC_MACHINE_COMPAT_MAX) {
-        return bad(c, p, "more than %d compat properties", VMC_MACHINE_COMPAT_MAX);
+        return bad_machine(c, p, sizeof(p), m, "more than %d compat properties",
+                           VMC_MACHINE_COMPAT_MAX);
     }
     if (nb_b + m->n_own_board > VMC_MACHINE_BOARD_MAX) {
-        return bad(c, p, "more than %d board properties", VMC_MACHINE_BOARD_MAX);
+        return bad_machine(c, p, sizeof(p), m, "more than %d board properties",
+                           VMC_MACHINE_BOARD_MAX);
     }
     c->total_compat += nb_c + m->n_own_compat;
     if (c->total_compat > VMC_MACHINE_COMPAT_TOTAL_MAX) {
-        return bad(c, p, "more than %u compat properties in all machines",
-                   VMC_MACHINE_COMPAT_TOTAL_MAX);
+        return bad_machine(c, p, sizeof(p), m, "more than %u compat properties in all machines",
+                           VMC_MACHINE_COMPAT_TOTAL_MAX);
     }
     m->fields = vmc_arena_alloc(a, (nb_f + m->n_own_fields + 1) * sizeof(*m->fields));
-    m->compat = vmc_arena_alloc(a, (nb_c + m->n_own_compat + 1) * sizeof(*m->compat));
-    m->board = vmc_arena_alloc(a, (nb_b + m->n_own_board + 1) * sizeof(*m->board));
-    if (!m->fields || !m->compat || !m->board) {
+    if (!m->fields) {
         return vmc_error_set(VMC_ENOMEM, -1, NULL, NULL, "out of memory");
     }
     if (base) {
         memcpy(m->fields, base->fields, nb_f * sizeof(*m->fields));
-        memcpy(m->compat, base->compat, nb_c * sizeof(*m->compat));
-        memcpy(m->board, base->board, nb_b * sizeof(*m->board));
     }
     m->n_fields = nb_f;
     for (size_t i = 0; i < m->n_own_fields; i++) {
@@ -741,21 +774,10 @@ static int resolve(mt_ctx *c, vmc_machine_type *m, int depth)
             m->n_fields++;
         }
     }
-    if (m->n_own_compat) {   /* memcpy from NULL is undefined even for 0 bytes */
-        memcpy(m->compat + nb_c, m->own_compat, m->n_own_compat * sizeof(*m->compat));
-    }
+    /* the compat and board lists themselves: mt_props_ensure() */
+    m->base = base;
     m->n_compat = nb_c + m->n_own_compat;
-    if (m->n_own_board) {
-        memcpy(m->board + nb_b, m->own_board, m->n_own_board * sizeof(*m->board));
-    }
     m->n_board = nb_b + m->n_own_board;
-    for (size_t i = 0; i < m->n_compat; i++) {
-        m->compat[i].pub.driver_status = mt_driver_status(c->set, m->compat[i].pub.driver);
-    }
-    for (size_t i = 0; i < m->n_board; i++) {
-        m->board[i].pub.driver_status = mt_driver_status(c->set, m->board[i].pub.driver);
-    }
-    mt_mark_overridden(m->compat, m->n_compat);
 
     m->info.desc = field_string(c, m, "desc");
     m->info.family = field_string(c, m, "family");
@@ -788,6 +810,55 @@ static int machine_order(const void *pa, const void *pb)
     }
     int r = strcmp(a->info.family, b->info.family);
     return r ? r : strcmp(b->info.qom_type, a->info.qom_type);
+}
+
+/* Concatenate the own lists of mt's chain, root first.  Caller holds the lock. */
+static bool flatten_props(vmc_machine_type *m)
+{
+    vmc_arena *a = m->set->arena;
+    mt_entry *compat = vmc_arena_alloc(a, (m->n_compat + 1) * sizeof(*compat));
+    mt_entry *board = vmc_arena_alloc(a, (m->n_board + 1) * sizeof(*board));
+    if (!compat || !board) {
+        return false;
+    }
+    /* walk from m to the root, filling each list from its end */
+    size_t nc = m->n_compat, nb = m->n_board;
+    for (const vmc_machine_type *t = m; t; t = t->base) {
+        if (t->n_own_compat) {
+            nc -= t->n_own_compat;
+            memcpy(compat + nc, t->own_compat, t->n_own_compat * sizeof(*compat));
+        }
+        if (t->n_own_board) {
+            nb -= t->n_own_board;
+            memcpy(board + nb, t->own_board, t->n_own_board * sizeof(*board));
+        }
+    }
+    for (size_t i = 0; i < m->n_compat; i++) {
+        compat[i].pub.driver_status = mt_driver_status(m->set, compat[i].pub.driver);
+    }
+    for (size_t i = 0; i < m->n_board; i++) {
+        board[i].pub.driver_status = mt_driver_status(m->set, board[i].pub.driver);
+    }
+    mt_mark_overridden(compat, m->n_compat);
+    m->compat = compat;
+    m->board = board;
+    return true;
+}
+
+bool mt_props_ensure(const vmc_machine_type *cmt)
+{
+    if (!cmt) {
+        return false;
+    }
+    /* Logically const: the lists are a cache of what the table says. */
+    vmc_machine_type *m = (vmc_machine_type *)cmt;
+    bool ok = true;
+    g_mutex_lock(&m->set->props_lock);
+    if (!m->props_done) {
+        ok = m->props_done = flatten_props(m);
+    }
+    g_mutex_unlock(&m->set->props_lock);
+    return ok;
 }
 
 static int parse_machines(mt_ctx *c, json_object *arr, json_object *sets)
@@ -963,6 +1034,7 @@ static vmc_machine_types *set_new(const char *source)
     if (!set) {
         return NULL;
     }
+    g_mutex_init(&set->props_lock);
     set->arena = vmc_arena_new();
     set->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     set->by_alias = g_hash_table_new(g_str_hash, g_str_equal);
@@ -994,6 +1066,7 @@ void vmc_machine_types_free(vmc_machine_types *set)
         g_hash_table_destroy(set->absent);
     }
     vmc_arena_free(set->arena);
+    g_mutex_clear(&set->props_lock);
     free(set);
 }
 

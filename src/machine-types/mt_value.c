@@ -139,12 +139,12 @@ int vmc_machine_type_option(const vmc_machine_type *mt, const char *option, cons
 
 size_t vmc_machine_type_compat_count(const vmc_machine_type *mt)
 {
-    return mt ? mt->n_compat : 0;
+    return mt && mt_props_ensure(mt) ? mt->n_compat : 0;
 }
 
 const vmc_compat_prop *vmc_machine_type_compat_get(const vmc_machine_type *mt, size_t i)
 {
-    return mt && i < mt->n_compat ? &mt->compat[i].pub : NULL;
+    return mt && i < mt->n_compat && mt_props_ensure(mt) ? &mt->compat[i].pub : NULL;
 }
 
 const char *vmc_prop_origin_name(vmc_prop_origin o)
@@ -477,6 +477,9 @@ int vmc_machine_setup_new(vmc_machine_setup **out, const vmc_machine_type *mt, c
             s->list[s->n - 1].pub.driver_status = mt_driver_status(set, ac->entries[i].pub.driver);
         }
     }
+    if (!rc && !mt_props_ensure(mt)) {
+        rc = vmc_error_set(VMC_ENOMEM, -1, NULL, NULL, "out of memory");
+    }
     for (size_t i = 0; i < mt->n_compat && !rc; i++) {
         rc = list_push(s, &mt->compat[i]);
     }
@@ -699,16 +702,29 @@ int vmc_machine_setup_value(vmc_machine_setup *s, const char *driver, const char
     return 0;
 }
 
+/* (driver, property) of an entry as a hash key, without building a string */
+#define KEY_STR(s) ((s) ? (s) : "")
+static guint entry_key_hash(gconstpointer p)
+{
+    const mt_entry *e = p;
+    return g_str_hash(KEY_STR(e->pub.driver)) * 31u + g_str_hash(KEY_STR(e->pub.property));
+}
+
+static gboolean entry_key_equal(gconstpointer a, gconstpointer b)
+{
+    const mt_entry *x = a, *y = b;
+    return strcmp(KEY_STR(x->pub.driver), KEY_STR(y->pub.driver)) == 0 &&
+           strcmp(KEY_STR(x->pub.property), KEY_STR(y->pub.property)) == 0;
+}
+#undef KEY_STR
+
 void mt_mark_overridden(mt_entry *es, size_t n)
 {
-    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *seen = g_hash_table_new(entry_key_hash, entry_key_equal);
     for (size_t i = n; i-- > 0;) {
-        char *k = g_strdup_printf("%s%c%s", es[i].pub.driver, 0x1f, es[i].pub.property);
-        es[i].pub.overridden = g_hash_table_contains(seen, k);
+        es[i].pub.overridden = g_hash_table_contains(seen, &es[i]);
         if (es[i].pub.active) {
-            g_hash_table_add(seen, k);
-        } else {
-            g_free(k);
+            g_hash_table_add(seen, &es[i]);
         }
     }
     g_hash_table_destroy(seen);

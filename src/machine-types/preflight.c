@@ -288,6 +288,12 @@ static const vmc_value *find_config(const vmc_value *v, int depth)
 
 /* ---- 'equal' fields: QEMU compares them with the destination's own value ---- */
 
+static bool is_equal_leaf(const vmc_value *v)
+{
+    size_t n = v->type ? strlen(v->type) : 0;
+    return n >= 6 && memcmp(v->type + n - 6, " equal", 6) == 0;
+}
+
 typedef struct equal_walk {
     vmc_preflight *p;
     const vmc_mentry *e;
@@ -340,15 +346,42 @@ static void equal_walk_node(equal_walk *w, const vmc_value *v, char *path, size_
         for (size_t i = 0; v->kind == VMC_VALUE_STRUCT && i < vmc_value_subsection_count(v); i++) {
             equal_walk_node(w, vmc_value_subsection(v, i), path, l, cap, depth + 1);
         }
-    } else if (v->type && g_str_has_suffix(v->type, " equal")) {
+    } else if (is_equal_leaf(v)) {
         equal_leaf(w, v, path);
     }
     path[len] = '\0';
 }
 
+/* Any 'equal' leaf at all?  Most sections have none, and for those the
+ * destination's fresh state (the costly part) is not needed. */
+static bool has_equal_leaf(const vmc_value *v, int depth)
+{
+    if (depth > 32) {
+        return false;
+    }
+    if (v->kind == VMC_VALUE_STRUCT || v->kind == VMC_VALUE_ARRAY) {
+        for (size_t i = 0; i < vmc_value_count(v); i++) {
+            if (has_equal_leaf(vmc_value_at(v, i), depth + 1)) {
+                return true;
+            }
+        }
+        for (size_t i = 0; v->kind == VMC_VALUE_STRUCT && i < vmc_value_subsection_count(v);
+             i++) {
+            if (has_equal_leaf(vmc_value_subsection(v, i), depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return is_equal_leaf(v);
+}
+
 static void check_equal_fields(vmc_preflight *p, const vmc_model *dest, const vmc_mentry *e,
                                const vmc_value *state)
 {
+    if (!has_equal_leaf(state, 0)) {
+        return;
+    }
     vmc_built fresh;
     /* building reads the model only (properties, devices), never changes it */
     if (vmc_write_build_fresh_section((vmc_model *)dest, &e->pub, &fresh) != 0) {

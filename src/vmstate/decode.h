@@ -101,6 +101,8 @@ void vmc_decode_warn(vmc_decode_ctx *dc, const char *fmt, ...)
 
 /* Push/pop a path component ("name", "[3]", "sub/name"); returns the old length. */
 size_t vmc_decode_path_push(vmc_decode_ctx *dc, const char *component, bool index);
+/* pushes "[index]" (no separator) */
+size_t vmc_decode_path_push_index(vmc_decode_ctx *dc, uint64_t index);
 void vmc_decode_path_pop(vmc_decode_ctx *dc, size_t oldlen);
 
 /* Need n more bytes at the cursor, else a truncation error naming what. */

@@ -123,9 +123,7 @@ static int decode_field(vmc_decode_ctx *dc, const vmc_vd_struct *s, const vmc_vd
         arr->raw = dc->cur.base + dc->cur.pos;
         size_t start = dc->cur.pos;
         for (uint64_t i = 0; i < f->array_len; i++) {
-            char idx[32];
-            snprintf(idx, sizeof(idx), "[%llu]", (unsigned long long)i);
-            size_t o2 = vmc_decode_path_push(dc, idx, true);
+            size_t o2 = vmc_decode_path_push_index(dc, i);
             vmc_value *e;
             rc = decode_elem(dc, s, f, NULL, &e);
             vmc_decode_path_pop(dc, o2);
@@ -164,9 +162,7 @@ static int decode_field(vmc_decode_ctx *dc, const vmc_vd_struct *s, const vmc_vd
             vmc_decode_path_pop(dc, old);
             return rc;
         }
-        char idx[32];
-        snprintf(idx, sizeof(idx), "[%lld]", (long long)f->index);
-        size_t o2 = vmc_decode_path_push(dc, idx, true);
+        size_t o2 = vmc_decode_path_push_index(dc, (uint64_t)f->index);
         vmc_value *e;
         rc = decode_elem(dc, s, f, NULL, &e);
         vmc_decode_path_pop(dc, o2);

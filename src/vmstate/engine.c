@@ -268,9 +268,7 @@ static int decode_fields(vmc_decode_ctx *dc, const vmc_vmsd *vmsd, int version, 
             arr->compressible = can_compress(f);
             arr->field_array = true;
             for (int64_t k = 0; k < n; k++) {
-                char idx[32];
-                snprintf(idx, sizeof(idx), "[%lld]", (long long)k);
-                size_t o2 = vmc_decode_path_push(dc, idx, true);
+                size_t o2 = vmc_decode_path_push_index(dc, (uint64_t)k);
                 vmc_value *e;
                 if ((rc = decode_one(dc, vmsd, f, NULL, size, &e))) {
                     return rc;

@@ -1,6 +1,8 @@
 /* VMStateInfo catalogue (QEMU 7.2 migration/vmstate-types.c and device infos). */
 #include "vmstate/info.h"
 
+#include <glib.h>
+#include <stdint.h>
 #include <string.h>
 
 static const vmc_info infos[] = {
@@ -52,17 +54,46 @@ static const vmc_info infos[] = {
     { "slirp-state", VMC_INFO_CUSTOM, 0, false },
 };
 
+static gpointer index_infos(gpointer unused)
+{
+    (void)unused;
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
+        if (!g_hash_table_contains(h, infos[i].name)) {   /* the first one wins */
+            g_hash_table_insert(h, (gpointer)infos[i].name, (gpointer)&infos[i]);
+        }
+    }
+    return h;
+}
+
 const vmc_info *vmc_info_find(const char *name)
 {
+    /* called once per decoded leaf: a hash lookup, not a scan of ~90 names;
+     * the table is built once, thread-safely, and only read afterwards */
+    static GOnce once = G_ONCE_INIT;
     if (!name) {
         return NULL;
     }
-    for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
-        if (strcmp(infos[i].name, name) == 0) {
-            return &infos[i];
-        }
+    /* Type names mostly come from static descriptor tables or one parsed
+     * vmdesc, so the same pointer is asked for again and again: remember
+     * the last answers by pointer (per thread) before hashing the string.
+     * The pointer may have been freed and reused for another name since,
+     * hence the strcmp against the answer's own name. */
+    static _Thread_local struct {
+        const char *name;
+        const vmc_info *info;
+    } recent[64];
+    size_t slot = ((uintptr_t)name >> 3) & 63;
+    if (recent[slot].name == name && strcmp(recent[slot].info->name, name) == 0) {
+        return recent[slot].info;
     }
-    return NULL;
+    GHashTable *h = g_once(&once, index_infos, NULL);
+    const vmc_info *info = g_hash_table_lookup(h, name);
+    if (info) {
+        recent[slot].name = name;
+        recent[slot].info = info;
+    }
+    return info;
 }
 
 char vmc_info_analyze_style(const char *name)
