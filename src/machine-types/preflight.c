@@ -23,6 +23,7 @@
 #include "devices/model_virtio.h"
 #include "devices/registry.h"
 #include "vmstate/decode.h"
+#include "migrate-stream/reader_internal.h"
 #include "common/error_internal.h"
 #include "common/source_internal.h"
 
@@ -594,7 +595,16 @@ static void check_device_state(vmc_preflight *p, const vmc_model *dest, const vm
         .device_prop = e->dev ? mdev_prop_cb : NULL,
     };
     vmc_value *v = NULL;
-    int rc = vmc_engine_decode(&dc, vmsd, (int)ev->u.state.version_id, e->pub.idstr, &v);
+    int rc;
+    if (ev->u.state.described_by && strcmp(ev->u.state.described_by, "decoder") == 0) {
+        /* the reader already read it with the destination's descriptors
+         * (section_decoder below) and found the footer after it */
+        v = (vmc_value *)ev->u.state.value;
+        rc = 0;
+        dc.cur.pos = ev->u.state.payload_len;
+    } else {
+        rc = vmc_engine_decode(&dc, vmsd, (int)ev->u.state.version_id, e->pub.idstr, &v);
+    }
     if (rc) {
         const vmc_error *err = vmc_error_last();
         char q[1200];
@@ -685,6 +695,31 @@ int vmc_preflight_stream(vmc_preflight **out, vmc_source *stream, const vmc_mode
     return 0;
 }
 
+/* The destination entry of the section being read, for section_decoder(). */
+typedef struct dest_section {
+    const vmc_mentry *cur;
+} dest_section;
+
+/*
+ * Reads a device section the way the destination will, so that the stream
+ * is decoded once; the reader falls back to the stream's own description
+ * when this fails or stops short of the footer, and check_device_state()
+ * then decodes again to say where and why.
+ */
+static int section_decoder(void *opaque, vmc_decode_ctx *dc, const vmc_sec_info *sec,
+                           vmc_value **out)
+{
+    const vmc_mentry *e = ((dest_section *)opaque)->cur;
+    if (!e || !e->pub.vmsd || strcmp(e->pub.idstr, sec->idstr) != 0 ||
+        e->pub.instance_id != sec->instance_id) {
+        return VMC_ENOTFOUND;
+    }
+    dc->section = e->pub.idstr;
+    dc->device = e->dev;
+    dc->device_prop = e->dev ? mdev_prop_cb : NULL;
+    return vmc_engine_decode(dc, e->pub.vmsd, (int)sec->version_id, e->pub.idstr, out);
+}
+
 static int run_stream(vmc_preflight *p, vmc_source *stream, const vmc_model *dest,
                       const vmc_preflight_options *o, bool device_state_only)
 {
@@ -699,6 +734,8 @@ static int run_stream(vmc_preflight *p, vmc_source *stream, const vmc_model *des
     }
     GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);  /* mentry -> 1 */
     const vmc_mentry *cur = NULL;
+    dest_section ds = { NULL };
+    vmc_reader_set_section_decoder(r, section_decoder, &ds);
     bool saw_config = false, compressed_reported = false, in_sections = false;
     vmc_event ev;
     while ((rc = vmc_reader_next(r, &ev)) > 0) {
@@ -770,6 +807,7 @@ static int run_stream(vmc_preflight *p, vmc_source *stream, const vmc_model *des
         default:
             break;
         }
+        ds.cur = cur;
     }
     if (rc < 0) {
         const vmc_error *err = vmc_error_last();

@@ -11,6 +11,8 @@
 #include "vmcompat/stream.h"
 #include "vmstate/vmdesc_internal.h"
 
+struct vmc_decode_ctx;
+
 typedef struct vmc_sec_info {
     uint32_t id;
     char idstr[256];
@@ -74,6 +76,10 @@ struct vmc_reader {
     int64_t trailer_offset;      /* offset of the 0x06 byte, -1 unknown */
     int64_t trailer_end;         /* end of the JSON */
     vmc_arena *arena;            /* value trees */
+    /* tried before the vmdesc: vmc_reader_set_section_decoder() */
+    int (*section_decoder)(void *opaque, struct vmc_decode_ctx *dc, const vmc_sec_info *sec,
+                           vmc_value **out);
+    void *section_decoder_opaque;
 
     GPtrArray *warnings;         /* char* */
 };
@@ -96,5 +102,18 @@ int vmc_configuration_read(vmc_reader *r, vmc_configuration *cfg);
 
 /* Device section payload (device_state.c). */
 int vmc_device_state_read(vmc_reader *r, vmc_sec_info *sec, vmc_event *ev);
+
+/*
+ * A decoder tried first on each device section (once section footers are
+ * known to be on): it decodes from dc->cur (arena, section and cursor are
+ * set; it may add device context) and returns 0 with *out set, or an error.
+ * Its result is taken when the section footer follows where it stopped, as
+ * QEMU's own load checks; otherwise the section is decoded as without it
+ * and the event says so (described_by is then not "decoder").  preflight
+ * uses it to read each section once, with the destination's descriptors.
+ */
+typedef int (*vmc_section_decoder_fn)(void *opaque, struct vmc_decode_ctx *dc,
+                                      const vmc_sec_info *sec, vmc_value **out);
+void vmc_reader_set_section_decoder(vmc_reader *r, vmc_section_decoder_fn fn, void *opaque);
 
 #endif
