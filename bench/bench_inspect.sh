@@ -42,26 +42,8 @@ PY_TIMEOUT=${VMC_BENCH_PY_TIMEOUT:-300}
 STRICT=${VMC_BENCH_STRICT:-0}
 
 mkdir -p "$DIR" || exit 1
-case "$BUILD_TYPE" in
-    Debug|debug|"")
-        echo "WARNING: build type '$BUILD_TYPE' is not optimised; configure with" \
-             "-DCMAKE_BUILD_TYPE=Release (or RelWithDebInfo) for meaningful numbers" ;;
-esac
-
-gen() {
-    name=$1
-    file="$DIR/$name-${SIZE_MB}m.mig"
-    if [ ! -s "$file" ]; then
-        case "$name" in
-            random) "$GEN" --kind random --size-mb "$SIZE_MB" "$file" ;;
-            zero) "$GEN" --kind zero --size-mb "$SIZE_MB" "$file" ;;
-            compress) "$GEN" --kind random --size-mb "$SIZE_MB" --cap compress \
-                             --params '{"compress-level": 1}' "$file" ;;
-            *) echo "bench: unknown stream kind $name" >&2; false ;;
-        esac >&2 || { rm -f "$file"; return 1; }
-    fi
-    echo "$file"
-}
+. "$(dirname "$0")/bench_streams.sh"
+warn_build_type "$BUILD_TYPE"
 
 # Summarise run lines "wall_ns user_us sys_us rss_kib" on stdin as
 # "wall_best_ns wall_median_ns cpu_best_us rss_max_kib".

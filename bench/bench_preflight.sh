@@ -46,27 +46,8 @@ RUNS=${VMC_BENCH_RUNS:-9}
 MAX_RATIO=${VMC_BENCH_MAX_RATIO:-1.2}
 
 mkdir -p "$DIR" || exit 1
-case "$BUILD_TYPE" in
-    Debug|debug|"")
-        echo "WARNING: build type '$BUILD_TYPE' is not optimised; configure with" \
-             "-DCMAKE_BUILD_TYPE=Release (or RelWithDebInfo) for meaningful numbers" ;;
-esac
-
-# Same streams, names and generator options as bench_inspect.sh.
-gen() {
-    name=$1
-    file="$DIR/$name-${SIZE_MB}m.mig"
-    if [ ! -s "$file" ]; then
-        case "$name" in
-            random) "$GEN" --kind random --size-mb "$SIZE_MB" "$file" ;;
-            zero) "$GEN" --kind zero --size-mb "$SIZE_MB" "$file" ;;
-            compress) "$GEN" --kind random --size-mb "$SIZE_MB" --cap compress \
-                             --params '{"compress-level": 1}' "$file" ;;
-            *) echo "bench: unknown stream kind $name" >&2; false ;;
-        esac >&2 || { rm -f "$file"; return 1; }
-    fi
-    echo "$file"
-}
+. "$(dirname "$0")/bench_streams.sh"
+warn_build_type "$BUILD_TYPE"
 
 # dest_args KIND FILE: the QEMU arguments FILE was made with, one a line
 # (sh has no arrays; no argument contains a newline).

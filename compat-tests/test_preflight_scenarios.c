@@ -37,16 +37,7 @@ static const char *jstr(json_object *o, const char *key)
 
 static char *subst_tmp(const char *a)
 {
-    GString *g = g_string_new(NULL);
-    for (const char *p = a; *p;) {
-        if (g_str_has_prefix(p, "{tmp}")) {
-            g_string_append(g, tmpdir);
-            p += 5;
-        } else {
-            g_string_append_c(g, *p++);
-        }
-    }
-    return g_string_free(g, FALSE);
+    return tu_subst(a, "{tmp}", tmpdir);
 }
 
 /* The destination's arguments (after -M and -nodefaults), NULL-terminated. */

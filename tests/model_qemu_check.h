@@ -43,19 +43,11 @@ typedef struct mq_stream {
 /* Start QEMU (-S) with the arguments, migrate to a file, return the stream. */
 static mq_stream mq_qemu_stream(const char *machine, const char *const *args)
 {
-    qr_config cfg = { .machine = machine, .args = args };
-    qr_qemu *q = NULL;
-    if (qr_start(&q, &cfg) != 0) {
-        fail_msg("starting QEMU -M %s: %s", machine, vmc_error_last()->message);
-    }
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/source.mig", qr_tmpdir(q));
-    if (qr_migrate_to_file(q, path, NULL) != 0) {
-        fail_msg("migrating -M %s: %s", machine, vmc_error_last()->message);
-    }
     mq_stream s;
-    s.data = tu_read_file(path, &s.len);
-    qr_free(q);
+    s.data = qr_fresh_stream(machine, args, &s.len);
+    if (!s.data) {
+        fail_msg("QEMU -M %s: %s", machine, vmc_error_last()->message);
+    }
     return s;
 }
 
@@ -351,6 +343,22 @@ typedef struct mq_target {
     int64_t offset;
 } mq_target;
 
+/* one forked case of the mask check: mutate, load in QEMU, record what it said */
+typedef struct mq_job {
+    const char *machine;
+    const char *const *args;
+    const mq_stream *s;
+    const mq_target *t;
+    const mq_sample *v;
+} mq_job;
+
+static void mq_job_run(size_t i, void *rec, void *ctx)
+{
+    const mq_job *j = ctx;
+    mq_run_one(j->machine, j->args, j->s, j->t[j->v[i].t].offset + j->v[i].off, j->v[i].bit,
+               (int)i, rec);
+}
+
 /*
  * Flip the picked bits (plus nrandom random bits of the targets' first
  * 0x100, or 0x180 for PCIe functions, except the interrupt pin) and compare
@@ -420,43 +428,15 @@ static void mq_mask_samples(const char *machine, const char *const *args,
         jobs = 32;
     }
     mq_outcome *out = calloc(n ? n : 1, sizeof(*out));
-    int fds[32][2];
-    pid_t pids[32];
-    for (int w = 0; w < jobs; w++) {
-        if (pipe(fds[w]) != 0 || (pids[w] = fork()) < 0) {
-            fail_msg("pipe/fork: %s", strerror(errno));
+    bool *lost = calloc(n ? n : 1, sizeof(*lost));
+    mq_job job = { machine, args, &s, t, v };
+    tu_run_forked(n, jobs, sizeof(*out), out, mq_job_run, &job, lost);
+    for (size_t i = 0; i < n; i++) {
+        if (lost[i]) {
+            out[i].ok = -1;
         }
-        if (pids[w] == 0) {
-            close(fds[w][0]);
-            for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
-                mq_outcome o;
-                mq_run_one(machine, args, &s, t[v[i].t].offset + v[i].off, v[i].bit, (int)i, &o);
-                if (write(fds[w][1], &o, sizeof(o)) != (ssize_t)sizeof(o)) {
-                    _exit(2);
-                }
-            }
-            _exit(0);
-        }
-        close(fds[w][1]);
     }
-    for (int w = 0; w < jobs; w++) {
-        for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
-            size_t got = 0;
-            while (got < sizeof(mq_outcome)) {
-                ssize_t r = read(fds[w][0], (char *)&out[i] + got, sizeof(mq_outcome) - got);
-                if (r <= 0) {
-                    break;
-                }
-                got += (size_t)r;
-            }
-            if (got != sizeof(mq_outcome)) {
-                out[i].ok = -1;
-            }
-        }
-        close(fds[w][0]);
-        int st;
-        waitpid(pids[w], &st, 0);
-    }
+    free(lost);
 
     size_t wrong = 0, refused = 0, loaded = 0;
     for (size_t i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 /* Run the real QEMU for tests and benches; see qemu_runner.h. */
 #include "qemu_runner.h"
+#include "testutil.h"
 #include "common/error_internal.h"
 
 #include <dirent.h>
@@ -812,4 +813,25 @@ void qr_load_result_free(qr_load_result *res)
     qr_free_lines(res->error_lines, res->n_error);
     free(res->sections);
     memset(res, 0, sizeof(*res));
+}
+
+uint8_t *qr_fresh_stream(const char *machine, const char *const *args, size_t *len)
+{
+    qr_config cfg = { .machine = machine, .args = args };
+    qr_qemu *q = NULL;
+    *len = 0;
+    if (qr_start(&q, &cfg) != 0) {
+        return NULL;
+    }
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/source.mig", qr_tmpdir(q));
+    uint8_t *data = NULL;
+    if (qr_migrate_to_file(q, path, NULL) == 0) {
+        data = tu_read_file(path, len);
+        if (!data) {
+            vmc_error_set(VMC_EIO, -1, NULL, NULL, "cannot read %s", path);
+        }
+    }
+    qr_free(q);
+    return data;
 }

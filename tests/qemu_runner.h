@@ -21,6 +21,7 @@
 #define VMC_QEMU_RUNNER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "vmcompat/qmp.h"
@@ -89,6 +90,13 @@ int qr_run_ms(qr_qemu *q, int ms);
  * receives the final query-migrate reply (new reference).
  */
 int qr_migrate_to_file(qr_qemu *q, const char *file, struct json_object **info);
+
+/*
+ * The stream of a freshly started (-S) QEMU -M machine with args: start,
+ * migrate to a file, read it, quit.  Returns the bytes (free()) and *len,
+ * or NULL with the error in vmc_error_last().
+ */
+uint8_t *qr_fresh_stream(const char *machine, const char *const *args, size_t *len);
 
 /*
  * Poll query-migrate until its status is one of the terminal states,

@@ -55,22 +55,11 @@ typedef struct stream {
 
 static stream qemu_stream(const char *machine, const char *const *args)
 {
-    qr_config cfg = { .machine = machine, .args = args };
-    qr_qemu *q = NULL;
-    if (qr_start(&q, &cfg) != 0) {
-        fail_msg("starting QEMU -M %s: %s", machine, vmc_error_last()->message);
-    }
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/source.mig", qr_tmpdir(q));
-    if (qr_migrate_to_file(q, path, NULL) != 0) {
-        size_t n;
-        char **lines = qr_stderr_lines(q, &n);
-        fail_msg("migrating -M %s: %s (%s)", machine, vmc_error_last()->message,
-                 n ? lines[0] : "");
-    }
     stream s;
-    s.data = tu_read_file(path, &s.len);
-    qr_free(q);
+    s.data = qr_fresh_stream(machine, args, &s.len);
+    if (!s.data) {
+        fail_msg("QEMU -M %s: %s", machine, vmc_error_last()->message);
+    }
     return s;
 }
 
@@ -626,48 +615,30 @@ static void run_one(const stream *s, const target *t, const sample *sm, int idx,
     unlink(path);
 }
 
+typedef struct samples_job {
+    const stream *s;
+    const target *t;
+    const sample *sm;
+} samples_job;
+
+static void samples_job_run(size_t i, void *rec, void *ctx)
+{
+    const samples_job *j = ctx;
+    run_one(j->s, &j->t[j->sm[i].t], &j->sm[i], (int)i, rec);
+}
+
 static void run_samples(const stream *s, const target *t, const sample *sm, size_t n, int jobs,
                         outcome *out)
 {
-    int fds[32][2];
-    pid_t pids[32];
-    jobs = jobs < 1 ? 1 : jobs > 32 ? 32 : jobs;
-    for (int w = 0; w < jobs; w++) {
-        if (pipe(fds[w]) != 0 || (pids[w] = fork()) < 0) {
-            fail_msg("pipe/fork: %s", strerror(errno));
+    samples_job job = { s, t, sm };
+    bool *lost = calloc(n ? n : 1, sizeof(*lost));
+    tu_run_forked(n, jobs, sizeof(*out), out, samples_job_run, &job, lost);
+    for (size_t i = 0; i < n; i++) {
+        if (lost[i]) {
+            out[i].ok = -1;
         }
-        if (pids[w] == 0) {
-            close(fds[w][0]);
-            for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
-                outcome o;
-                run_one(s, &t[sm[i].t], &sm[i], (int)i, &o);
-                if (write(fds[w][1], &o, sizeof(o)) != (ssize_t)sizeof(o)) {
-                    _exit(2);
-                }
-            }
-            _exit(0);
-        }
-        close(fds[w][1]);
     }
-    for (int w = 0; w < jobs; w++) {
-        for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
-            size_t got = 0;
-            while (got < sizeof(outcome)) {
-                ssize_t r = read(fds[w][0], (char *)&out[i] + got, sizeof(outcome) - got);
-                if (r <= 0) {
-                    break;
-                }
-                got += (size_t)r;
-            }
-            if (got != sizeof(outcome)) {
-                memset(&out[i], 0, sizeof(outcome));
-                out[i].ok = -1;
-            }
-        }
-        close(fds[w][0]);
-        int st;
-        waitpid(pids[w], &st, 0);
-    }
+    free(lost);
 }
 
 /* The model's config and masks of a section's PCI function, and where it is in the stream. */

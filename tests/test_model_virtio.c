@@ -121,19 +121,11 @@ static int build_model(const char *machine, char *const *args, vmc_model **out)
 
 static stream qemu_stream(const char *machine, char *const *args)
 {
-    qr_config cfg = { .machine = machine, .args = (const char *const *)args };
-    qr_qemu *q = NULL;
-    if (qr_start(&q, &cfg) != 0) {
-        fail_msg("starting QEMU -M %s: %s", machine, vmc_error_last()->message);
-    }
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/source.mig", qr_tmpdir(q));
-    if (qr_migrate_to_file(q, path, NULL) != 0) {
-        fail_msg("migrating -M %s: %s", machine, vmc_error_last()->message);
-    }
     stream s;
-    s.data = tu_read_file(path, &s.len);
-    qr_free(q);
+    s.data = qr_fresh_stream(machine, (const char *const *)args, &s.len);
+    if (!s.data) {
+        fail_msg("QEMU -M %s: %s", machine, vmc_error_last()->message);
+    }
     return s;
 }
 
@@ -805,56 +797,21 @@ static void run_one(const mutation *mu, int idx, outcome *o)
     unlink(path);
 }
 
+static void mutation_run(size_t i, void *rec, void *ctx)
+{
+    run_one(&((const mutation *)ctx)[i], (int)i, rec);
+}
+
 static void run_all(const mutation *mu, size_t n, int jobs, outcome *out)
 {
-    if (jobs < 1) {
-        jobs = 1;
-    }
-    if (jobs > 32) {
-        jobs = 32;
-    }
-    int fds[32][2];
-    pid_t pids[32];
-    for (int w = 0; w < jobs; w++) {
-        if (pipe(fds[w]) != 0) {
-            fail_msg("pipe: %s", strerror(errno));
+    bool *lost = calloc(n ? n : 1, sizeof(*lost));
+    tu_run_forked(n, jobs, sizeof(*out), out, mutation_run, (void *)mu, lost);
+    for (size_t i = 0; i < n; i++) {
+        if (lost[i]) {
+            out[i].ok = -1;
         }
-        pids[w] = fork();
-        if (pids[w] < 0) {
-            fail_msg("fork: %s", strerror(errno));
-        }
-        if (pids[w] == 0) {
-            close(fds[w][0]);
-            for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
-                outcome o;
-                run_one(&mu[i], (int)i, &o);
-                if (write(fds[w][1], &o, sizeof(o)) != (ssize_t)sizeof(o)) {
-                    _exit(2);
-                }
-            }
-            _exit(0);
-        }
-        close(fds[w][1]);
     }
-    for (int w = 0; w < jobs; w++) {
-        for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
-            size_t got = 0;
-            while (got < sizeof(outcome)) {
-                ssize_t r = read(fds[w][0], (char *)&out[i] + got, sizeof(outcome) - got);
-                if (r <= 0) {
-                    break;
-                }
-                got += (size_t)r;
-            }
-            if (got != sizeof(outcome)) {
-                memset(&out[i], 0, sizeof(outcome));
-                out[i].ok = -1;
-            }
-        }
-        close(fds[w][0]);
-        int st;
-        waitpid(pids[w], &st, 0);
-    }
+    free(lost);
 }
 
 /* A virtio section of case c: its value (decoded with the vmdesc) and model device. */

@@ -653,19 +653,11 @@ static stream corpus_stream(const char *id)
 /* Start QEMU (-S), migrate to a file, return the stream. */
 static stream qemu_stream(const char *machine, const char *const *args)
 {
-    qr_config cfg = { .machine = machine, .args = args };
-    qr_qemu *q = NULL;
-    if (qr_start(&q, &cfg) != 0) {
-        fail_msg("starting QEMU -M %s: %s", machine, vmc_error_last()->message);
-    }
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/source.mig", qr_tmpdir(q));
-    if (qr_migrate_to_file(q, path, NULL) != 0) {
-        fail_msg("migrating -M %s: %s", machine, vmc_error_last()->message);
-    }
     stream s;
-    s.data = tu_read_file(path, &s.len);
-    qr_free(q);
+    s.data = qr_fresh_stream(machine, args, &s.len);
+    if (!s.data) {
+        fail_msg("QEMU -M %s: %s", machine, vmc_error_last()->message);
+    }
     return s;
 }
 
@@ -951,57 +943,30 @@ static void run_one(const stream *s, const target *t, const sample *sm, int idx,
 }
 
 /* Load every sample, jobs QEMU instances at a time (forked workers). */
+typedef struct samples_job {
+    const stream *s;
+    const target *t;
+    const sample *sm;
+} samples_job;
+
+static void samples_job_run(size_t i, void *rec, void *ctx)
+{
+    const samples_job *j = ctx;
+    run_one(j->s, &j->t[j->sm[i].t], &j->sm[i], (int)i, rec);
+}
+
 static void run_samples(const stream *s, const target *t, const sample *sm, size_t n, int jobs,
                         outcome *out)
 {
-    if (jobs < 1) {
-        jobs = 1;
-    }
-    int fds[64][2];
-    pid_t pids[64];
-    if (jobs > 64) {
-        jobs = 64;
-    }
-    for (int w = 0; w < jobs; w++) {
-        if (pipe(fds[w]) != 0) {
-            fail_msg("pipe: %s", strerror(errno));
+    samples_job job = { s, t, sm };
+    bool *lost = calloc(n ? n : 1, sizeof(*lost));
+    tu_run_forked(n, jobs, sizeof(*out), out, samples_job_run, &job, lost);
+    for (size_t i = 0; i < n; i++) {
+        if (lost[i]) {
+            out[i].ok = -1;
         }
-        pids[w] = fork();
-        if (pids[w] < 0) {
-            fail_msg("fork: %s", strerror(errno));
-        }
-        if (pids[w] == 0) {
-            close(fds[w][0]);
-            for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
-                outcome o;
-                run_one(s, &t[sm[i].t], &sm[i], (int)i, &o);
-                if (write(fds[w][1], &o, sizeof(o)) != (ssize_t)sizeof(o)) {
-                    _exit(2);
-                }
-            }
-            _exit(0);
-        }
-        close(fds[w][1]);
     }
-    for (int w = 0; w < jobs; w++) {
-        for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
-            size_t got = 0;
-            while (got < sizeof(outcome)) {
-                ssize_t r = read(fds[w][0], (char *)&out[i] + got, sizeof(outcome) - got);
-                if (r <= 0) {
-                    break;
-                }
-                got += (size_t)r;
-            }
-            if (got != sizeof(outcome)) {
-                memset(&out[i], 0, sizeof(outcome));
-                out[i].ok = -1;
-            }
-        }
-        close(fds[w][0]);
-        int st;
-        waitpid(pids[w], &st, 0);
-    }
+    free(lost);
 }
 
 static void add_sample(sample *v, size_t *n, size_t cap, int t, unsigned off, unsigned bit)

@@ -1,5 +1,6 @@
 /* Helpers for the cmocka tests; see testutil.h. */
 #include "testutil.h"
+#include <glib.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -244,4 +245,61 @@ char *tu_temp_file(const void *data, size_t len, const char *suffix)
     }
     close(fd);
     return path;
+}
+
+void tu_run_forked(size_t n, int jobs, size_t rec_size, void *recs,
+                   void (*fn)(size_t i, void *rec, void *ctx), void *ctx, bool *lost)
+{
+    enum { MAX_JOBS = 64 };
+    int fds[MAX_JOBS][2];
+    pid_t pids[MAX_JOBS];
+    char *out = recs;
+    jobs = jobs < 1 ? 1 : jobs > MAX_JOBS ? MAX_JOBS : jobs;
+    for (int w = 0; w < jobs; w++) {
+        if (pipe(fds[w]) != 0 || (pids[w] = fork()) < 0) {
+            fprintf(stderr, "tu_run_forked: pipe/fork: %s\n", strerror(errno));
+            abort();
+        }
+        if (pids[w] == 0) {
+            close(fds[w][0]);
+            char *rec = malloc(rec_size);
+            for (size_t i = (size_t)w; rec && i < n; i += (size_t)jobs) {
+                memset(rec, 0, rec_size);
+                fn(i, rec, ctx);
+                if (write(fds[w][1], rec, rec_size) != (ssize_t)rec_size) {
+                    _exit(2);
+                }
+            }
+            _exit(0);
+        }
+        close(fds[w][1]);
+    }
+    for (int w = 0; w < jobs; w++) {
+        for (size_t i = (size_t)w; i < n; i += (size_t)jobs) {
+            size_t got = 0;
+            while (got < rec_size) {
+                ssize_t r = read(fds[w][0], out + i * rec_size + got, rec_size - got);
+                if (r <= 0) {
+                    break;
+                }
+                got += (size_t)r;
+            }
+            if (got != rec_size) {
+                memset(out + i * rec_size, 0, rec_size);
+            }
+            if (lost) {
+                lost[i] = got != rec_size;
+            }
+        }
+        close(fds[w][0]);
+        int st;
+        waitpid(pids[w], &st, 0);
+    }
+}
+
+char *tu_subst(const char *s, const char *key, const char *value)
+{
+    GString *g = g_string_new(s);
+    g_string_replace(g, key, value, 0);
+    return g_string_free(g, FALSE);
 }

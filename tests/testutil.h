@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -45,5 +46,18 @@ char *tu_temp_file(const void *data, size_t len, const char *suffix);
 
 /* Source directory of the project. */
 const char *tu_source_dir(void);
+
+/* s with every occurrence of key replaced by value (g_free the result). */
+char *tu_subst(const char *s, const char *key, const char *value);
+
+/*
+ * Run fn(i, record i, ctx) for i in [0, n) in `jobs` forked workers (1..64;
+ * worker w takes i = w, w + jobs, ...) and copy each record of rec_size
+ * bytes back into recs.  A record a worker did not deliver (it crashed) is
+ * zeroed and lost[i] set (lost may be NULL).  For tests that start one QEMU
+ * per case: the cases run side by side.
+ */
+void tu_run_forked(size_t n, int jobs, size_t rec_size, void *recs,
+                   void (*fn)(size_t i, void *rec, void *ctx), void *ctx, bool *lost);
 
 #endif

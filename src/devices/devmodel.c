@@ -12,7 +12,7 @@
 
 static const vmc_devmodel *const groups[] = {
     vmc_devmodels_board, vmc_devmodels_bridges, vmc_devmodels_pcidev, vmc_devmodels_virtio,
-    vmc_devmodels_media, vmc_devmodels_generic,
+    vmc_devmodels_media,
 };
 
 const vmc_devmodel *vmc_devmodel_find(const char *type)
@@ -44,50 +44,74 @@ char *vmc_devmodel_rom_block_name(const char *dev_path, const char *base)
 }
 
 int vmc_devmodel_add_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name,
-                                const char *class_romfile)
+                                const char *class_romfile, uint64_t *bar_size)
 {
-    const char *romfile = vmc_mdev_prop(d, "romfile");
-    if (!romfile || (!*romfile && !(d->opts && vmc_qopts_get(d->opts, "romfile")))) {
-        romfile = class_romfile;   /* pci_add_option_rom(): the class default */
+    if (bar_size) {
+        *bar_size = 0;
+    }
+    /* the romfile in effect: the property (an explicit empty one means
+     * none), else the class's file, as pci_qdev_realize takes it */
+    const char *romfile = d->opts ? vmc_qopts_get(d->opts, "romfile") : NULL;
+    if (!romfile) {
+        romfile = vmc_mdev_prop(d, "romfile");
+        if (!romfile || !*romfile) {
+            romfile = class_romfile;
+        }
     }
     if (!romfile || !*romfile) {
         return 0;
     }
-    if (vmc_mdev_prop_int(d, "rombar", 1) == 0) {
-        /* no ROM BAR: the file reaches the firmware through fw_cfg and is
-         * migrated only where option ROMs get a memory region (pc-i440fx-1.7) */
-        const char *orm = vmc_model_class_field(m, "option_rom_has_mr");
-        const char *rfm = vmc_model_class_field(m, "rom_file_has_mr");
-        if (orm && !strcmp(orm, "true") && (!rfm || strcmp(rfm, "false") != 0)) {
-            char *fpath = NULL;
-            uint64_t fsize = vmc_model_rom_file_size(m, romfile, false, &fpath);
-            if (fsize) {
-                const char *base = strrchr(romfile, '/') ? strrchr(romfile, '/') + 1 : romfile;
-                char *name = g_strdup_printf("/rom@genroms/%s", base);
-                uint64_t len = (fsize + 4095) & ~4095ull;
-                vmc_model_add_ram_block(m, name, len, len, true, fpath);
-                g_free(name);
-            }
-            g_free(fpath);
-        }
-        return 0;
-    }
     char *path = NULL;
-    uint64_t size = vmc_model_rom_file_size(m, romfile, true, &path);
-    int64_t romsize = vmc_mdev_prop_int(d, "romsize", -1);
-    if (romsize > 0 && romsize != 0xffffffff) {
-        size = (uint64_t)romsize;
-    }
-    if (!size) {
+    uint64_t file_size = vmc_model_rom_file_size(m, romfile, false, &path);
+    if (!file_size) {
         g_free(path);
         return vmc_error_set(VMC_ENOTFOUND, -1, NULL, d->type,
                              "qemu-system-x86_64: -device %s: failed to find romfile \"%s\"",
                              d->type, romfile);
     }
+    if (vmc_mdev_prop_int(d, "rombar", 1) == 0) {
+        /*
+         * No ROM BAR: the file reaches the firmware through fw_cfg
+         * ("vgaroms/" for display class 0x0300, else "genroms/"); only
+         * machine types whose option ROMs get a memory region (pc-i440fx-1.7)
+         * migrate it, as "/rom@<dir>/<file>", rounded up to the page size.
+         */
+        const char *orm = vmc_model_class_field(m, "option_rom_has_mr");
+        const char *rfm = vmc_model_class_field(m, "rom_file_has_mr");
+        if (orm && !strcmp(orm, "true") && (!rfm || strcmp(rfm, "false") != 0)) {
+            const char *base = strrchr(romfile, '/') ? strrchr(romfile, '/') + 1 : romfile;
+            bool vga = d->pci && vmc_pci_get_word(d->pci->config + VMC_PCI_CLASS_DEVICE) == 0x0300;
+            char *name = g_strdup_printf("/rom@%s/%s", vga ? "vgaroms" : "genroms", base);
+            uint64_t len = (file_size + 4095) & ~4095ull;
+            vmc_model_add_ram_block(m, name, len, len, true, path);
+            g_free(name);
+        }
+        g_free(path);
+        return 0;
+    }
+    /* the ROM BAR: romsize, else the file size rounded up to a power of two */
+    uint64_t size = 1;
+    while (size < file_size) {
+        size <<= 1;
+    }
+    int64_t romsize = vmc_mdev_prop_int(d, "romsize", -1);
+    if (romsize != -1 && romsize != 0xffffffff) {
+        if ((uint64_t)romsize < file_size) {
+            g_free(path);
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                                 "qemu-system-x86_64: -device %s: romfile \"%s\" (%u bytes) "
+                                 "is too large for ROM size %u", d->type, romfile,
+                                 (unsigned)file_size, (unsigned)romsize);
+        }
+        size = (uint64_t)romsize;
+    }
     char *name = vmc_devmodel_rom_block_name(d->path, rom_name);
     vmc_model_add_ram_block(m, name, size, size, false, path);
     g_free(name);
     g_free(path);
+    if (bar_size) {
+        *bar_size = size;
+    }
     return 0;
 }
 

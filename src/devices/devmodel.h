@@ -32,7 +32,6 @@ extern const vmc_devmodel vmc_devmodels_bridges[];  /* model_bridges.c: ports, b
 extern const vmc_devmodel vmc_devmodels_pcidev[];   /* model_pcidev.c: NICs, watchdog, ivshmem ... */
 extern const vmc_devmodel vmc_devmodels_virtio[];   /* model_virtio.c: virtio-pci devices */
 extern const vmc_devmodel vmc_devmodels_media[];    /* model_media.c: display, audio, USB */
-extern const vmc_devmodel vmc_devmodels_generic[];  /* devmodels_generic.c */
 
 /*
  * Board devices (created by board_pc.c, not by -device): build their PCI
@@ -54,8 +53,15 @@ vmc_model_entry *vmc_devmodel_register(vmc_model *m, vmc_mdev *d, const char *vm
  */
 char *vmc_devmodel_rom_block_name(const char *dev_path, const char *base);
 
+/*
+ * pci_add_option_rom without the BAR: romfile (the class default when
+ * unset), rombar, romsize.  With a ROM BAR, the "<path>/<rom_name>.rom" RAM
+ * block, and *bar_size (may be NULL) = the BAR's size; with rombar=0 the
+ * fw_cfg copy, a "/rom@..." block only on types whose option ROMs have
+ * memory regions (pc-i440fx-1.7), and *bar_size = 0.
+ */
 int vmc_devmodel_add_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name,
-                                const char *class_romfile);
+                                const char *class_romfile, uint64_t *bar_size);
 /* Record the device's PCI function in the model (after its config is built, if it is). */
 void vmc_devmodel_publish_pci(vmc_model *m, vmc_mdev *d, const char *section_idstr);
 

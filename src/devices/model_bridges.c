@@ -393,6 +393,18 @@ static int port_realize(vmc_model *m, vmc_mdev *d)
 
 /* ---- conventional bridges ------------------------------------------------------------ */
 
+/* The end of a bridge's realize: bridge and device reset, its section, its
+ * secondary bus, its PCI function in the model. */
+static int finish_bridge(vmc_model *m, vmc_mdev *d, const char *vmsd, vmc_bus_kind bus)
+{
+    vmc_pci_bridge_reset(d->pci);
+    vmc_pci_reset(d->pci);
+    vmc_model_entry *e = vmc_dm_register(m, d, vmsd);
+    vmc_dm_bridge_bus(m, d, bus);
+    vmc_dm_publish(m, d, e);
+    return 0;
+}
+
 /* hw/pci-bridge/pci_bridge_dev.c */
 static int pci_bridge_realize(vmc_model *m, vmc_mdev *d)
 {
@@ -447,13 +459,7 @@ static int pci_bridge_realize(vmc_model *m, vmc_mdev *d)
                                            vmc_pci_shpc_bar_size())) < 0) {
         return rc;
     }
-    vmc_pci_bridge_reset(p);
-    vmc_pci_reset(p);
-
-    vmc_model_entry *e = vmc_dm_register(m, d, "pci_bridge");
-    vmc_dm_bridge_bus(m, d, VMC_BUS_PCI);
-    vmc_dm_publish(m, d, e);
-    return 0;
+    return finish_bridge(m, d, "pci_bridge", VMC_BUS_PCI);
 }
 
 /* hw/pci-bridge/pcie_pci_bridge.c */
@@ -491,13 +497,7 @@ static int pcie_pci_bridge_realize(vmc_model *m, vmc_mdev *d)
     if ((rc = vmc_pci_register_bar(p, 0, VMC_PCI_BAR_MEM64, vmc_pci_shpc_bar_size())) < 0) {
         return rc;
     }
-    vmc_pci_bridge_reset(p);
-    vmc_pci_reset(p);
-
-    vmc_model_entry *e = vmc_dm_register(m, d, "pcie-pci-bridge");
-    vmc_dm_bridge_bus(m, d, VMC_BUS_PCI);
-    vmc_dm_publish(m, d, e);
-    return 0;
+    return finish_bridge(m, d, "pcie-pci-bridge", VMC_BUS_PCI);
 }
 
 /* hw/pci-bridge/i82801b11.c: the ICH9 DMI-to-PCI bridge */
@@ -515,13 +515,7 @@ static int i82801b11_realize(vmc_model *m, vmc_mdev *d)
         return rc;
     }
     p->config[VMC_PCI_CLASS_PROG] = 0x01;   /* subtractive decode */
-    vmc_pci_bridge_reset(p);
-    vmc_pci_reset(p);
-
-    vmc_model_entry *e = vmc_dm_register(m, d, "i82801b11_bridge");
-    vmc_dm_bridge_bus(m, d, VMC_BUS_PCI);
-    vmc_dm_publish(m, d, e);
-    return 0;
+    return finish_bridge(m, d, "i82801b11_bridge", VMC_BUS_PCI);
 }
 
 /* ---- machine done: slot presence and power ------------------------------------------- */

@@ -226,63 +226,12 @@ int vmc_dm_pci_init(vmc_model *m, vmc_mdev *d, const vmc_pci_ident *id, bool exp
 
 int vmc_dm_option_rom(vmc_model *m, vmc_mdev *d, const char *rom_name, const char *class_romfile)
 {
-    const char *romfile = vmc_mdev_prop(d, "romfile");
-    if (!romfile || (!*romfile && !(d->opts && vmc_qopts_get(d->opts, "romfile")))) {
-        romfile = class_romfile;
+    uint64_t size;
+    int rc = vmc_devmodel_add_option_rom(m, d, rom_name, class_romfile, &size);
+    if (rc || !size || !d->pci) {
+        return rc;
     }
-    if (!romfile || !*romfile) {
-        return 0;
-    }
-    int64_t rombar = vmc_mdev_prop_int(d, "rombar", 1);
-    char *path = NULL;
-    uint64_t file_size = vmc_model_rom_file_size(m, romfile, false, &path);
-    if (!file_size) {
-        g_free(path);
-        return vmc_error_set(VMC_ENOTFOUND, -1, NULL, d->type,
-                             "qemu-system-x86_64: -device %s: failed to find romfile \"%s\"",
-                             d->type, romfile);
-    }
-    if (!rombar) {
-        /*
-         * No ROM BAR: the file goes to the firmware through fw_cfg
-         * (rom_add_option); only machine types that give option ROMs a
-         * memory region (pc-i440fx-1.7) migrate it, as "/rom@genroms/<file>".
-         */
-        const char *orm = vmc_model_class_field(m, "option_rom_has_mr");
-        const char *rfm = vmc_model_class_field(m, "rom_file_has_mr");
-        if (orm && !strcmp(orm, "true") && (!rfm || strcmp(rfm, "false") != 0)) {
-            const char *base = strrchr(romfile, '/') ? strrchr(romfile, '/') + 1 : romfile;
-            char *name = g_strdup_printf("/rom@genroms/%s", base);
-            uint64_t len = (file_size + 4095) & ~4095ull;
-            vmc_model_add_ram_block(m, name, len, len, true, path);
-            g_free(name);
-        }
-        g_free(path);
-        return 0;
-    }
-    uint64_t size = 1;
-    while (size < file_size) {
-        size <<= 1;
-    }
-    int64_t romsize = vmc_mdev_prop_int(d, "romsize", -1);
-    if (romsize != -1 && romsize != 0xffffffff) {
-        if ((uint64_t)romsize < file_size) {
-            g_free(path);
-            return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
-                                 "qemu-system-x86_64: -device %s: romfile \"%s\" (%u bytes) "
-                                 "is too large for ROM size %u", d->type, romfile,
-                                 (unsigned)file_size, (unsigned)romsize);
-        }
-        size = (uint64_t)romsize;
-    }
-    char *name = vmc_devmodel_rom_block_name(d->path, rom_name);
-    vmc_model_add_ram_block(m, name, size, size, false, path);
-    g_free(name);
-    g_free(path);
-    if (d->pci) {
-        return vmc_pci_register_bar(d->pci, VMC_PCI_ROM_SLOT, VMC_PCI_BAR_MEM32, size);
-    }
-    return 0;
+    return vmc_pci_register_bar(d->pci, VMC_PCI_ROM_SLOT, VMC_PCI_BAR_MEM32, size);
 }
 
 void vmc_dm_publish(vmc_model *m, vmc_mdev *d, const vmc_model_entry *e)

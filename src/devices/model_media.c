@@ -14,7 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ide-hd / ide-cd: their state travels in the controller's section (the
+ * IDE bus and its drives, fresh_ide.c); the drive itself registers nothing */
+static int realize_ide_drive(vmc_model *m, vmc_mdev *d)
+{
+    (void)m;
+    (void)d;
+    return 0;
+}
+
 const vmc_devmodel vmc_devmodels_media[] = {
+    { "ide-hd", VMC_BUS_IDE, realize_ide_drive },
+    { "ide-cd", VMC_BUS_IDE, realize_ide_drive },
     { "VGA", VMC_BUS_PCI, vmc_media_realize_vga },
     { "secondary-vga", VMC_BUS_PCI, vmc_media_realize_vga },
     { "bochs-display", VMC_BUS_PCI, vmc_media_realize_bochs },
@@ -181,82 +192,6 @@ int vmc_media_pci_begin(vmc_model *m, vmc_mdev *d, const vmc_pci_ident *id, bool
     }
     d->pci = g_new0(vmc_pci_config, 1);
     return vmc_pci_config_init(d->pci, id, express, mf, (uint8_t)d->devfn);
-}
-
-/* The romfile in effect: the property, else the class default. */
-static const char *effective_romfile(vmc_mdev *d, const char *class_romfile)
-{
-    const char *romfile = vmc_mdev_prop(d, "romfile");
-    if (d->opts && vmc_qopts_get(d->opts, "romfile")) {
-        return vmc_qopts_get(d->opts, "romfile");
-    }
-    if (!romfile || !*romfile) {
-        return class_romfile;    /* unset: pci_qdev_realize takes the class's file */
-    }
-    return romfile;
-}
-
-int vmc_media_option_rom(vmc_model *m, vmc_mdev *d, const char *vmsd_name,
-                         const char *class_romfile)
-{
-    const char *romfile = effective_romfile(d, class_romfile);
-    if (!romfile || !*romfile) {
-        return 0;
-    }
-    if (!vmc_mdev_prop_bool(d, "rombar", true)) {
-        /*
-         * No ROM BAR: the file goes to fw_cfg ("vgaroms/" for class 0x0300,
-         * else "genroms/").  It gets a RAM block only where the machine
-         * class gives option ROMs a memory region (pc-i440fx-1.7).
-         */
-        const char *has_mr = vmc_model_class_field(m, "option_rom_has_mr");
-        const char *file_mr = vmc_model_class_field(m, "rom_file_has_mr");
-        if (has_mr && !strcmp(has_mr, "true") && (!file_mr || !strcmp(file_mr, "true"))) {
-            char *path = NULL;
-            uint64_t size = vmc_model_rom_file_size(m, romfile, false, &path);
-            if (size) {
-                const char *base = strrchr(romfile, '/') ? strrchr(romfile, '/') + 1 : romfile;
-                bool vga = vmc_pci_get_word(d->pci->config + VMC_PCI_CLASS_DEVICE) == 0x0300;
-                char *name = g_strdup_printf("/rom@%s/%s", vga ? "vgaroms" : "genroms", base);
-                /* ROM blobs are rounded up to the host page size */
-                uint64_t len = (size + 4095) & ~(uint64_t)4095;
-                vmc_model_add_ram_block(m, name, len, len, true, path);
-                g_free(name);
-            }
-            g_free(path);
-        }
-        return 0;
-    }
-    char *path = NULL;
-    uint64_t file_size = vmc_model_rom_file_size(m, romfile, false, &path);
-    if (!file_size) {
-        g_free(path);
-        return vmc_error_set(VMC_ENOTFOUND, -1, NULL, d->type,
-                             "qemu-system-x86_64: -device %s: failed to find romfile \"%s\"",
-                             d->type, romfile);
-    }
-    int64_t romsize = vmc_mdev_prop_int(d, "romsize", -1);
-    uint64_t size;
-    if (romsize != -1 && romsize != 0xffffffff) {
-        if (file_size > (uint64_t)romsize) {
-            g_free(path);
-            return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
-                                 "qemu-system-x86_64: -device %s: romfile \"%s\" (%u bytes) is "
-                                 "too large for ROM size %u", d->type, romfile,
-                                 (unsigned)file_size, (unsigned)romsize);
-        }
-        size = (uint64_t)romsize;
-    } else {
-        size = 1;
-        while (size < file_size) {
-            size <<= 1;
-        }
-    }
-    char *name = vmc_devmodel_rom_block_name(d->path, vmsd_name);
-    vmc_model_add_ram_block(m, name, size, size, false, path);
-    g_free(name);
-    g_free(path);
-    return vmc_pci_register_bar(d->pci, VMC_PCI_ROM_SLOT, VMC_PCI_BAR_MEM32, size);
 }
 
 vmc_model_entry *vmc_media_pci_finish(vmc_model *m, vmc_mdev *d, const char *vmsd_name)

@@ -34,14 +34,6 @@ bool vmc_media_bus_root(const vmc_mbus *b);
  */
 int vmc_media_pci_begin(vmc_model *m, vmc_mdev *d, const vmc_pci_ident *id, bool express);
 
-/*
- * pci_add_option_rom: romfile (the class default when unset), rombar,
- * romsize.  With a ROM BAR: RAM block "<path>/<vmsd>.rom" and BAR 6 of the
- * ROM's size; with rombar=0 the ROM goes to fw_cfg (a "/rom@..." block only
- * on machine types whose option ROMs have memory regions).
- */
-int vmc_media_option_rom(vmc_model *m, vmc_mdev *d, const char *vmsd_name,
-                         const char *class_romfile);
 
 /* Register the device's vmsd (after everything its realize registered), reset, publish. */
 vmc_model_entry *vmc_media_pci_finish(vmc_model *m, vmc_mdev *d, const char *vmsd_name);

@@ -2,6 +2,7 @@
  * Audio device models: intel-hda / ich9-intel-hda (hw/audio/intel-hda.c)
  * and the hda-duplex / hda-output / hda-micro codecs (hw/audio/hda-codec.c).
  */
+#include "devices/model_common.h"
 #include "devices/model_media.h"
 #include "common/error_internal.h"
 
@@ -37,7 +38,7 @@ int vmc_media_realize_hda(vmc_model *m, vmc_mdev *d)
     }
     vmc_media_new_bus(m, d, VMC_BUS_HDA, "hda");
     /* no option ROM class default; a romfile= is still honoured */
-    if ((rc = vmc_media_option_rom(m, d, "intel-hda", NULL))) {
+    if ((rc = vmc_dm_option_rom(m, d, "intel-hda", NULL))) {
         return rc;
     }
     vmc_media_pci_finish(m, d, "intel-hda");

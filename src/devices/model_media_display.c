@@ -3,6 +3,7 @@
  * bochs-display, cirrus-vga and qxl-vga / qxl, as QEMU 7.2 realizes them:
  * identity, BARs, the VGA memory RAM blocks and option ROM, section.
  */
+#include "devices/model_common.h"
 #include "devices/model_media.h"
 #include "common/error_internal.h"
 
@@ -99,7 +100,7 @@ int vmc_media_realize_vga(vmc_model *m, vmc_mdev *d)
         }
     }
     /* the secondary class has no option ROM */
-    if ((rc = vmc_media_option_rom(m, d, "vga", secondary ? NULL : "vgabios-stdvga.bin"))) {
+    if ((rc = vmc_dm_option_rom(m, d, "vga", secondary ? NULL : "vgabios-stdvga.bin"))) {
         return rc;
     }
     vmc_media_pci_finish(m, d, "vga");
@@ -148,7 +149,7 @@ int vmc_media_realize_bochs(vmc_model *m, vmc_mdev *d)
         d->pci->express = false;
         d->pci->size = VMC_PCI_CONFIG_SPACE;
     }
-    if ((rc = vmc_media_option_rom(m, d, "bochs-display", "vgabios-bochs-display.bin"))) {
+    if ((rc = vmc_dm_option_rom(m, d, "bochs-display", "vgabios-bochs-display.bin"))) {
         return rc;
     }
     vmc_media_pci_finish(m, d, "bochs-display");
@@ -176,7 +177,7 @@ int vmc_media_realize_cirrus(vmc_model *m, vmc_mdev *d)
     /* BAR 0: the 32 MiB linear/bitblt window; BAR 1: 4 KiB MMIO */
     if ((rc = vmc_pci_register_bar(d->pci, 0, VMC_PCI_BAR_PREFETCH, 0x2000000)) ||
         (rc = vmc_pci_register_bar(d->pci, 1, VMC_PCI_BAR_MEM32, 0x1000)) ||
-        (rc = vmc_media_option_rom(m, d, "cirrus_vga", "vgabios-cirrus.bin"))) {
+        (rc = vmc_dm_option_rom(m, d, "cirrus_vga", "vgabios-cirrus.bin"))) {
         return rc;
     }
     vmc_media_pci_finish(m, d, "cirrus_vga");
@@ -292,7 +293,7 @@ int vmc_media_realize_qxl(vmc_model *m, vmc_mdev *d)
         (rc = vmc_pci_register_bar(d->pci, 4, VMC_PCI_BAR_MEM64 | VMC_PCI_BAR_PREFETCH, vram))) {
         return rc;
     }
-    if ((rc = vmc_media_option_rom(m, d, "qxl", primary ? "vgabios-qxl.bin" : NULL))) {
+    if ((rc = vmc_dm_option_rom(m, d, "qxl", primary ? "vgabios-qxl.bin" : NULL))) {
         return rc;
     }
     vmc_media_pci_finish(m, d, "qxl");

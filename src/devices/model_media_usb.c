@@ -13,6 +13,7 @@
  * is "<controller path>/<port path>" ("1", "2", "2.1" behind a hub).  The
  * model rebuilds the port list of a bus from the devices realized so far.
  */
+#include "devices/model_common.h"
 #include "devices/model_media.h"
 #include "devices/registry.h"
 #include "common/error_internal.h"
@@ -484,7 +485,7 @@ int vmc_media_realize_uhci(vmc_model *m, vmc_mdev *d)
         vmc_media_new_bus(m, d, VMC_BUS_USB, "usb-bus");
     }
     if ((rc = vmc_pci_register_bar(p, 4, VMC_PCI_BAR_IO, 0x20)) ||
-        (rc = vmc_media_option_rom(m, d, "uhci", NULL))) {
+        (rc = vmc_dm_option_rom(m, d, "uhci", NULL))) {
         return rc;
     }
     p->config[0x6a] = 0x01;                               /* uhci_reset: USB clock */
@@ -518,7 +519,7 @@ int vmc_media_realize_ehci(vmc_model *m, vmc_mdev *d)
     }
     vmc_media_new_bus(m, d, VMC_BUS_USB, "usb-bus");
     if ((rc = vmc_pci_register_bar(p, 0, VMC_PCI_BAR_MEM32, 0x1000)) ||
-        (rc = vmc_media_option_rom(m, d, "ehci", NULL))) {
+        (rc = vmc_dm_option_rom(m, d, "ehci", NULL))) {
         return rc;
     }
     vmc_media_pci_finish(m, d, "ehci");
@@ -569,7 +570,7 @@ int vmc_media_realize_xhci(vmc_model *m, vmc_mdev *d)
     if (msix != 0 && (rc = vmc_msix_init(p, intrs, 0, 0x3000, 0, 0x3800, 0x90)) < 0) {
         return rc;
     }
-    if ((rc = vmc_media_option_rom(m, d, "xhci", NULL))) {
+    if ((rc = vmc_dm_option_rom(m, d, "xhci", NULL))) {
         return rc;
     }
     vmc_media_pci_finish(m, d, "xhci");

@@ -124,20 +124,6 @@ static const char *chain_value(vmc_mdev *d, const char *const *drivers, const ch
     return NULL;
 }
 
-static bool parse_bool(const char *s, bool dflt)
-{
-    if (!s) {
-        return dflt;
-    }
-    if (!strcmp(s, "on") || !strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "1")) {
-        return true;
-    }
-    if (!strcmp(s, "off") || !strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "0")) {
-        return false;
-    }
-    return dflt;
-}
-
 static int64_t parse_int(const char *s, int64_t dflt)
 {
     if (!s || !*s) {
@@ -157,7 +143,7 @@ const char *vmc_vproxy_prop(vmc_mdev *d, const char *prop)
 
 bool vmc_vproxy_bool(vmc_mdev *d, const char *prop, bool dflt)
 {
-    return parse_bool(vmc_vproxy_prop(d, prop), dflt);
+    return vmc_model_parse_bool(vmc_vproxy_prop(d, prop), dflt);
 }
 
 int64_t vmc_vproxy_int(vmc_mdev *d, const char *prop, int64_t dflt)
@@ -175,7 +161,7 @@ const char *vmc_vdev_prop(vmc_mdev *d, const vmc_vfamily *f, const char *prop)
 
 bool vmc_vdev_bool(vmc_mdev *d, const vmc_vfamily *f, const char *prop, bool dflt)
 {
-    return parse_bool(vmc_vdev_prop(d, f, prop), dflt);
+    return vmc_model_parse_bool(vmc_vdev_prop(d, f, prop), dflt);
 }
 
 int64_t vmc_vdev_int(vmc_mdev *d, const vmc_vfamily *f, const char *prop, int64_t dflt)
@@ -192,7 +178,7 @@ static int on_off_auto(const char *s)
     if (!s || !strcmp(s, "auto")) {
         return AUTO;
     }
-    return parse_bool(s, false) ? ON : OFF;
+    return vmc_model_parse_bool(s, false) ? ON : OFF;
 }
 
 int vmc_vtransport_resolve(vmc_mdev *d, const vmc_vtype *t, vmc_vtransport *tr)
@@ -379,7 +365,7 @@ static int virtio_pci_realize(vmc_model *m, vmc_mdev *d)
      * rombar=0 the file goes to fw_cfg and no RAM block exists (measured) */
     const char *rom_name = f->id == VMC_VF_VGA ? "virtio-vga" : d->type;
     if (vmc_mdev_prop_int(d, "rombar", 1) &&
-        (rc = vmc_devmodel_add_option_rom(m, d, rom_name, f->romfile))) {
+        (rc = vmc_devmodel_add_option_rom(m, d, rom_name, f->romfile, NULL))) {
         return rc;
     }
     vmc_vpci_params pp = {

@@ -97,7 +97,7 @@ const char *vmc_model_prop(vmc_model *m, const char *driver, const char *prop)
     return v.value;
 }
 
-static bool parse_bool(const char *s, bool dflt)
+bool vmc_model_parse_bool(const char *s, bool dflt)
 {
     if (!s) {
         return dflt;
@@ -113,7 +113,7 @@ static bool parse_bool(const char *s, bool dflt)
 
 bool vmc_model_prop_bool(vmc_model *m, const char *driver, const char *prop, bool dflt)
 {
-    return parse_bool(vmc_model_prop(m, driver, prop), dflt);
+    return vmc_model_parse_bool(vmc_model_prop(m, driver, prop), dflt);
 }
 
 const char *vmc_mdev_prop(vmc_mdev *d, const char *prop)
@@ -129,7 +129,7 @@ const char *vmc_mdev_prop(vmc_mdev *d, const char *prop)
 
 bool vmc_mdev_prop_bool(vmc_mdev *d, const char *prop, bool dflt)
 {
-    return parse_bool(vmc_mdev_prop(d, prop), dflt);
+    return vmc_model_parse_bool(vmc_mdev_prop(d, prop), dflt);
 }
 
 int64_t vmc_mdev_prop_int(vmc_mdev *d, const char *prop, int64_t dflt)
@@ -399,7 +399,7 @@ const char *vmc_model_ram_block_name(vmc_model *m, const vmc_qopts *backend)
     const char *qom = vmc_qopts_get(backend, "qom-type");
     const char *id = vmc_qopts_get(backend, "id");
     const char *own = vmc_qopts_get(backend, "x-use-canonical-path-for-ramblock-id");
-    bool canonical = own ? parse_bool(own, false)
+    bool canonical = own ? vmc_model_parse_bool(own, false)
                          : vmc_model_prop_bool(m, qom, "x-use-canonical-path-for-ramblock-id",
                                                false);
     if (!canonical) {
@@ -499,10 +499,10 @@ static int setup_machine(vmc_model *m, const vmc_model_options *opts)
     m->store_global_state = vmc_model_prop_bool(m, "migration", "store-global-state", true);
     const char *sv = NULL;
     m->suppress_vmdesc = vmc_machine_type_option(m->mt, "suppress-vmdesc", &sv) == 0 && sv &&
-                         parse_bool(sv, false);
+                         vmc_model_parse_bool(sv, false);
     const char *mo = vmc_qopts_get(vmc_cmdline_machine(m->cl), "suppress-vmdesc");
     if (mo) {
-        m->suppress_vmdesc = parse_bool(mo, m->suppress_vmdesc);
+        m->suppress_vmdesc = vmc_model_parse_bool(mo, m->suppress_vmdesc);
     }
     return 0;
 }
@@ -620,7 +620,7 @@ static int build(vmc_model *m, const vmc_model_options *opts)
     const char *acpi = vmc_model_class_field(m, "has_acpi_build");
     if (!acpi || strcmp(acpi, "false") != 0) {
         const char *mach_acpi = vmc_qopts_get(vmc_cmdline_machine(m->cl), "acpi");
-        if (!mach_acpi || parse_bool(mach_acpi, true)) {
+        if (!mach_acpi || vmc_model_parse_bool(mach_acpi, true)) {
             vmc_model_register(m, NULL, "acpi_build", 1, 0, -1, VMC_PRI_DEFAULT, true);
         }
     }

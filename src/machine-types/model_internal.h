@@ -88,6 +88,8 @@ int64_t vmc_mdev_prop_int(vmc_mdev *d, const char *prop, int64_t dflt);
 /* Effective value of driver.property on this machine (no device instance). */
 const char *vmc_model_prop(vmc_model *m, const char *driver, const char *prop);
 bool vmc_model_prop_bool(vmc_model *m, const char *driver, const char *prop, bool dflt);
+/* QEMU's boolean property spellings (on/off, true/false, yes/no, 1/0); dflt otherwise */
+bool vmc_model_parse_bool(const char *s, bool dflt);
 /* A machine-class field (JSON text) or NULL. */
 const char *vmc_model_class_field(vmc_model *m, const char *key);
 
