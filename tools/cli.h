@@ -19,6 +19,7 @@ int cmd_schema_diff(int argc, char **argv);
 int cmd_machines(int argc, char **argv);
 int cmd_harvest(int argc, char **argv);
 int cmd_write(int argc, char **argv);
+int cmd_pci_diff(int argc, char **argv);
 
 /* Print "vmcompat <verb>: <last error>" to stderr. */
 void cli_print_error(const char *verb);

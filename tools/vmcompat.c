@@ -18,6 +18,7 @@ static const struct verb {
     { "inspect", cmd_inspect, "decode a migration stream: sections, RAM, device state" },
     { "model", cmd_model, "the machine QEMU would build: sections, RAM blocks, PCI config and masks" },
     { "preflight", cmd_preflight, "predict whether a destination QEMU accepts a stream, and why not" },
+    { "pci-diff", cmd_pci_diff, "PCI config-space differences by register and bit, with QEMU's load verdict" },
     { "rewrite", cmd_rewrite, "copy a stream with false incompatibilities fixed" },
     { "capture", cmd_capture, "save the device state of a running QEMU (QMP), without RAM" },
     { "schema-diff", cmd_schema_diff, "compare two -dump-vmstate files (static compatibility)" },

@@ -15,6 +15,7 @@
 #include "vmcompat/models.h"
 #include "vmcompat/ram.h"
 #include "vmcompat/summary.h"
+#include "vmcompat/pcidiff.h"
 #include "vmcompat/source.h"
 #include "vmcompat/stream.h"
 #include "vmcompat/vmstate.h"
