@@ -5,6 +5,7 @@
  */
 #include "devices/fresh_pcidevs.h"
 #include "devices/fresh_util.h"
+#include "devices/fresh_qxl.h"
 
 #include <string.h>
 
@@ -63,35 +64,21 @@ int vmc_fresh_cirrus_vga(const vmc_fresh_ctx *fc, vmc_state *st)
 #define QXL_MODE_VGA 1
 #define QXL_NUM_MEMSLOTS 8
 
-static uint64_t pow2ceil64(uint64_t v)
-{
-    uint64_t p = 1;
-    while (p < v) {
-        p <<= 1;
-    }
-    return p;
-}
-
 /*
- * qxl-vga after qxl_reset_handler(): VGA mode.  Its VGA RAM is ram_size
- * (or ram_size_mb), at least twice vgamem, rounded up to a power of two.
- * The SPICE display has handed out one id already (the initial cursor).
+ * qxl-vga after qxl_reset_handler(): VGA mode.  Its VGA RAM (ram_size or
+ * ram_size_mb, at least twice vgamem, a power of two, at most 512 MiB) is
+ * the model's block.  The SPICE display has handed out one id already (the
+ * initial cursor).
  */
 int vmc_fresh_qxl(const vmc_fresh_ctx *fc, vmc_state *st)
 {
     if (!fc->dev || strcmp(fc->dev->type, "qxl-vga") != 0) {
         return vmc_fresh_unsupported(fc, "a secondary qxl device");
     }
-    uint64_t ram = (uint64_t)vmc_fresh_prop_int(fc, NULL, "ram_size", 64 << 20);
-    int64_t ram_mb = vmc_fresh_prop_int(fc, NULL, "ram_size_mb", -1);
-    if (ram_mb != -1 && ram_mb != 0xffffffff) {
-        ram = (uint64_t)ram_mb << 20;
+    uint64_t ram = vmc_qxl_vga_ram_size(fc->m, fc->dev);
+    if (!ram) {
+        return vmc_fresh_unsupported(fc, "a qxl-vga without a VGA RAM block");
     }
-    uint64_t vgamem = (uint64_t)vmc_fresh_prop_int(fc, NULL, "vgamem_mb", 16) << 20;
-    if (ram < 2 * vgamem) {
-        ram = 2 * vgamem;
-    }
-    ram = pow2ceil64(ram);
     vmc_fresh_pci_device(st, "pci");
     vmc_fresh_u(st, 1, "vga.is_vbe_vmstate");
     vmc_fresh_u(st, VBE_DISPI_ID5, "vga.vbe_regs[0]");

@@ -273,12 +273,9 @@ int vmc_media_realize_qxl(vmc_model *m, vmc_mdev *d)
     d->pci->config[VMC_PCI_REVISION_ID] = revs[revision].rev;
     d->pci->config[VMC_PCI_INTERRUPT_PIN] = 1;
     char *name = g_strdup_printf("%s/qxl.vrom", d->path);
+    /* its contents (QXLRom, mode list) and the QXLRam header at the end of
+     * the VGA RAM come from fresh_qxl.c */
     vmc_model_add_ram_block(m, name, 8192, 8192, false, NULL);
-    vmc_model_ram_block_unmodelled(m, name, "qxl writes its QXLRom and mode list at realize");
-    g_free(name);
-    /* and the QXLRam header with its rings at the end of its VGA RAM */
-    name = g_strdup_printf(primary ? "%s/vga.vram" : "%s/qxl.vgavram", d->path);
-    vmc_model_ram_block_unmodelled(m, name, "qxl writes its QXLRam header and rings at reset");
     g_free(name);
     name = g_strdup_printf("%s/qxl.vram", d->path);
     vmc_model_add_ram_block(m, name, vram, vram, false, NULL);
