@@ -175,6 +175,14 @@ int vmc_fresh_ivshmem(const vmc_fresh_ctx *fc, vmc_state *st)
     return 0;
 }
 
+/* ivshmem-doorbell: its MSI-X vectors masked (msix_reset) */
+static int fresh_ivshmem_doorbell(const vmc_fresh_ctx *fc, vmc_state *st)
+{
+    vmc_fresh_pci_device(st, "parent_obj[0]");
+    vmc_fresh_msix_masked(st, "parent_obj[1].msix", vmc_fresh_msix_vectors(fc));
+    return 0;
+}
+
 /* ---- serial ports ------------------------------------------------------- */
 
 #define UART_IIR_NO_INT 0x01
@@ -255,6 +263,7 @@ const vmc_fresh_def vmc_fresh_pcidevs[] = {
     { "virtio-gpu", vmc_fresh_virtio_gpu },
     { "i6300esb_wdt", vmc_fresh_i6300esb },
     { "ivshmem-plain", vmc_fresh_ivshmem },
+    { "ivshmem-doorbell", fresh_ivshmem_doorbell },
     { "serial", vmc_fresh_isa_serial },
     { "e1000", vmc_fresh_e1000 },
     { "rtl8139", vmc_fresh_rtl8139 },

@@ -13,6 +13,7 @@
  */
 #include "devices/model_common.h"
 #include "devices/model_isa.h"
+#include "devices/ivshmem_client.h"
 #include "common/error_internal.h"
 
 #include <errno.h>
@@ -272,18 +273,177 @@ static int ivshmem_plain_realize(vmc_model *m, vmc_mdev *d)
     return 0;
 }
 
+/* -chardev id=ID: its options, or NULL. */
+static const vmc_qopts *ivshmem_chardev(vmc_model *m, const char *id)
+{
+    for (size_t i = 0; i < vmc_cmdline_backend_count(m->cl); i++) {
+        const vmc_qopts *o = vmc_cmdline_backend(m->cl, i);
+        const char *oid = vmc_qopts_get(o, "id");
+        if (!strcmp(vmc_cmdline_backend_kind(m->cl, i), "chardev") && oid && !strcmp(oid, id)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The size of the shared memory the server hands out (ivshmem_recv_setup):
+ * 1 with *size when the chardev is a unix socket client and its server
+ * answers, 0 when there is no server to ask (*why says so), negative with
+ * an error when the server's answer makes QEMU fail.
+ */
+static int ivshmem_server_size(vmc_mdev *d, const vmc_qopts *chr, uint64_t *size,
+                               const char **why)
+{
+    const char *backend = vmc_qopts_get(chr, "backend");
+    const char *path = vmc_qopts_get(chr, "path");
+    if (!backend || strcmp(backend, "socket") != 0 || !path ||
+        vmc_model_parse_bool(vmc_qopts_get(chr, "server"), false) ||
+        vmc_model_parse_bool(vmc_qopts_get(chr, "abstract"), false)) {
+        *why = "its chardev is not a unix socket client (-chardev socket,path=...)";
+        return 0;
+    }
+    vmc_ivshmem_info info;
+    int rc = vmc_ivshmem_probe(path, 5000, &info);
+    if (rc == VMC_ENOTFOUND) {
+        *why = "no ivshmem server listens on its chardev's socket";
+        return 0;
+    }
+    if (rc) {
+        /* QEMU's realize fails with the same words */
+        char *msg = g_strdup(vmc_error_last()->message);
+        rc = vmc_error_set(VMC_EUSAGE, -1, NULL, d->type, "qemu-system-x86_64: -device %s: %s",
+                           d->type, msg);
+        g_free(msg);
+        return rc;
+    }
+    *size = info.shm_size;
+    return 1;
+}
+
+/*
+ * ivshmem-doorbell: BAR 0 registers, BAR 1 the MSI-X table (`vectors`
+ * entries), BAR 2 the memory the ivshmem server sends over the chardev at
+ * realize, RAM block "<path>/ivshmem.bar2".  vmcompat asks the server
+ * itself (ivshmem_client.h): the probe takes a peer ID for a moment.
+ */
 static int ivshmem_doorbell_realize(vmc_model *m, vmc_mdev *d)
 {
-    (void)m;
-    if (!vmc_mdev_prop(d, "chardev")) {
+    static const vmc_pci_ident id = { .vendor_id = 0x1af4, .device_id = 0x1110, .revision = 1,
+                                      .class_id = 0x0500 };
+    /* the legacy "ivshmem" device had msi=; ivshmem-doorbell always has MSI-X */
+    if (vmc_mdev_prop(d, "msi")) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: Property '%s.msi' not found",
+                             d->type, d->type);
+    }
+    /* ioeventfd (default on) only wires the doorbell register to eventfds: no state */
+    const char *ioeventfd = vmc_mdev_prop(d, "ioeventfd");
+    if (ioeventfd && vmc_model_parse_bool(ioeventfd, false) !=
+                         vmc_model_parse_bool(ioeventfd, true)) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: Parameter 'ioeventfd' expects "
+                             "'on' or 'off'", d->type);
+    }
+    const char *chardev = vmc_mdev_prop(d, "chardev");
+    const vmc_qopts *chr = chardev && *chardev ? ivshmem_chardev(m, chardev) : NULL;
+    if (chardev && *chardev && !chr) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: Property '%s.chardev' can't "
+                             "find value '%s'", d->type, d->type, chardev);
+    }
+    uint64_t vectors;
+    vmc_dm_onoffauto master;
+    int rc;
+    if ((rc = vmc_dm_prop_uint(d, "vectors", 1, UINT32_MAX, &vectors)) ||
+        (rc = vmc_dm_prop_onoffauto(d, "master", VMC_DM_OFF, &master)) ||
+        (rc = vmc_dm_pci_init(m, d, &id, false, -1))) {
+        return rc;
+    }
+    /* realize */
+    if (!chr) {
         return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
                              "qemu-system-x86_64: -device %s: You must specify a 'chardev'",
                              d->type);
     }
-    /* BAR2 and its RAM block take the size of the memory the server hands out */
-    return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
-                         "device '%s' is not modelled: its shared memory size comes from the "
-                         "ivshmem server at run time", d->type);
+    if (master == VMC_DM_AUTO) {
+        /* master=auto is on for peer ID 0 only: the ID QEMU will get is unknown offline */
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                             "device '%s' with master=auto is not modelled: whether it is "
+                             "the master depends on the peer ID the ivshmem server gives "
+                             "QEMU at run time", d->type);
+    }
+    uint64_t size = 0;
+    const char *why = NULL;
+    if ((rc = ivshmem_server_size(d, chr, &size, &why)) < 0) {
+        return rc;
+    }
+    if (!rc && master == VMC_DM_ON) {
+        /* the memory migrates: BAR 2 and its RAM block need its size */
+        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, d->type,
+                             "device '%s' with master=on is not modelled here: the size of its "
+                             "shared memory comes from the ivshmem server at run time, and %s",
+                             d->type, why);
+    }
+    /* memory_region_init_ram_from_fd: a page-aligned block that the file must fill */
+    uint64_t block = (size + 4095) & ~4095ull;
+    if (rc && !size) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: memory size 0x0 must be equal to "
+                             "or larger than page size 0x1000", d->type);
+    }
+    if (rc && size < block) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: backing store size 0x%llx does "
+                             "not match 'size' option 0x%llx", d->type,
+                             (unsigned long long)size, (unsigned long long)block);
+    }
+    /* msix_init_exclusive_bar takes the count as 16 bits */
+    unsigned nvec = (unsigned)(vectors & 0xffff);
+    if (nvec < 1 || nvec > 2048) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: Failed to initialize "
+                             "interrupts: The number of MSI-X vectors is invalid", d->type);
+    }
+    if (nvec != vectors) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: vectors=%llu is cut to %u MSI-X "
+                             "entries (QEMU aborts in msix_vector_use)", d->type,
+                             (unsigned long long)vectors, nvec);
+    }
+    vmc_pci_config *p = d->pci;
+    vmc_pci_set_word(p->config + VMC_PCI_COMMAND, VMC_PCI_COMMAND_IO | VMC_PCI_COMMAND_MEMORY);
+    if ((rc = vmc_pci_register_bar(p, 0, VMC_PCI_BAR_MEM32, 256)) < 0 ||
+        (rc = vmc_msix_init_exclusive_bar(p, nvec, 1, 0)) < 0) {
+        return rc;
+    }
+    if (master == VMC_DM_OFF) {
+        vmc_model_add_blocker(m, "Migration is disabled when using feature 'peer mode' in "
+                                 "device 'ivshmem'");
+    }
+    if (!size) {
+        /* a peer without a server to ask: it cannot migrate whatever the size, but
+         * BAR 2 is unknown, so its config is not modelled */
+        g_free(d->pci);
+        d->pci = NULL;
+        vmc_dm_publish(m, d, vmc_dm_register(m, d, "ivshmem-doorbell"));
+        return 0;
+    }
+    if (size & (size - 1)) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
+                             "qemu-system-x86_64: -device %s: the ivshmem server's memory size "
+                             "0x%llx is not a power of two (QEMU aborts in pci_register_bar)",
+                             d->type, (unsigned long long)size);
+    }
+    char *name = g_strdup_printf("%s/ivshmem.bar2", d->path);
+    vmc_model_add_ram_block(m, name, size, size, false, NULL);
+    g_free(name);
+    if ((rc = vmc_pci_register_bar(p, 2, VMC_PCI_BAR_MEM64 | VMC_PCI_BAR_PREFETCH, size)) < 0) {
+        return rc;
+    }
+    vmc_pci_reset(p);
+    vmc_dm_publish(m, d, vmc_dm_register(m, d, "ivshmem-doorbell"));
+    return 0;
 }
 
 /* ---- nvme --------------------------------------------------------------------------------- */
