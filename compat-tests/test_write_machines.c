@@ -458,6 +458,10 @@ static const device_case device_cases[] = {
     { "ivshmem-plain-peer", 'b',
       "-object memory-backend-ram,id=shm0,size=1M -device ivshmem-plain,memdev=shm0",
       "peer mode" },
+    /* no server needed: a peer (master=off) blocks migration first */
+    { "ivshmem-doorbell-peer", 'b',
+      "-chardev socket,id=shm,path={tmp}/ivshmem.sock -device ivshmem-doorbell,chardev=shm",
+      "peer mode" },
     { "intel-hda", 'b',
       "-audiodev none,id=snd0 -device intel-hda,id=hda -device hda-duplex,bus=hda.0,"
       "audiodev=snd0 -device hda-output,bus=hda.0,audiodev=snd0 -device hda-micro,bus=hda.0,"
@@ -542,6 +546,122 @@ static void test_device_matrix(void **state)
     assert_true(checked > 0);
 }
 
+/* ---- -cpu models ------------------------------------------------------------ */
+
+/*
+ * Models whose machine types change them through compat properties
+ * (family, model, stepping), on the old types that do, and a few others.
+ */
+static const char *const cpu_old_models[] = {
+    "qemu64", "qemu32", "kvm64", "pentium", "Conroe", "Penryn", "Nehalem", "Haswell",
+    "Cascadelake-Server", "Opteron_G3", "EPYC", NULL,
+};
+static const char *const cpu_old_machines[] = {
+    "pc-i440fx-1.4", "pc-i440fx-2.3", "pc-q35-2.4", "pc-q35-4.0", "pc-i440fx-5.2", NULL,
+};
+/* -cpu options: NAME=VALUE in order, then +FEATURE, then -FEATURE win */
+static const char *const cpu_option_cases[] = {
+    "qemu64,+monitor", "EPYC,-monitor", "Skylake-Client,family=6,model=60,stepping=2",
+    "qemu64,mce=off", "Nehalem,monitor=on,-monitor", "qemu64,-monitor,+monitor",
+    "pentium,mca=on", "Haswell-noTSX,stepping=7,family=23", "max,monitor=off",
+    "qemu64,family=270,model=255,stepping=15", "Snowridge,sse4_1=on,check", NULL,
+};
+
+/* QEMU's first stderr line for a command line it refuses to start with. */
+static char *qemu_refusal(const char *machine, const char *cpu)
+{
+    const char *argv[] = { qr_qemu_binary(), "-M", machine, "-accel", "tcg", "-display", "none",
+                           "-nodefaults", "-S", "-monitor", "none", "-cpu", cpu, NULL };
+    char *err = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                      &err, &status, NULL)) {
+        fail_msg("cannot run %s", argv[0]);
+    }
+    if (g_spawn_check_wait_status(status, NULL)) {
+        fail_msg("QEMU started with -cpu %s", cpu);
+    }
+    char *nl = strchr(err, '\n');
+    if (nl) {
+        *nl = '\0';
+    }
+    return err;
+}
+
+static void cpu_case(const char *machine, const char *cpu)
+{
+    char label[200];
+    snprintf(label, sizeof(label), "%s--cpu-%s", machine, cpu);
+    for (char *p = label; *p; p++) {
+        *p = *p == ',' || *p == '=' || *p == '+' ? '_' : *p;
+    }
+    char *args[] = { "-cpu", (char *)cpu, NULL };
+    check_case(label, machine, args, NULL);
+}
+
+static void test_cpu_models(void **state)
+{
+    (void)state;
+    vmc_machine_types *set;
+    assert_int_equal(vmc_machine_types_load_builtin(&set), 0);
+    size_t n = vmc_machine_types_cpu_model_count(set), k = 0, checked = 0;
+    assert_true(n > 100);   /* QEMU 7.2 has 132 */
+    for (size_t i = 0; i < n; i++) {
+        const vmc_cpu_model *cm = vmc_machine_types_cpu_model_at(set, i);
+        if (strcmp(cm->name, "host") == 0 || (int)(k++ % (size_t)nshards) != shard) {
+            continue;   /* host needs KVM: a refusal below */
+        }
+        if (!cm->apic) {
+            /* no local APIC, no MSI: refused as not modelled */
+            const char *argv[] = { "-M", "pc-q35-7.2", "-nodefaults", "-cpu", cm->name };
+            vmc_model *m = NULL;
+            assert_int_equal(vmc_model_build(&m, 5, argv, NULL), VMC_EUNSUPPORTED);
+            assert_non_null(strstr(vmc_error_last()->message, "not modelled"));
+            printf("%-44s refused: %s\n", cm->name, vmc_error_last()->message);
+        } else {
+            cpu_case("pc-q35-7.2", cm->name);
+        }
+        checked++;
+    }
+    for (size_t i = 0; cpu_old_models[i]; i++) {
+        for (size_t j = 0; cpu_old_machines[j]; j++) {
+            if ((int)(k++ % (size_t)nshards) == shard) {
+                cpu_case(cpu_old_machines[j], cpu_old_models[i]);
+                checked++;
+            }
+        }
+    }
+    for (size_t i = 0; cpu_option_cases[i]; i++) {
+        if ((int)(k++ % (size_t)nshards) == shard) {
+            cpu_case("pc-i440fx-7.2", cpu_option_cases[i]);
+            checked++;
+        }
+    }
+    /* what QEMU refuses, vmcompat refuses with QEMU's words */
+    static const char *const refused[] = { "host", "no-such-model", "qemu64,+nosuchflag",
+                                           "qemu64,nosuchflag=on", "qemu64,nosuchflag",
+                                           "qemu64,family=22,model=300", "qemu64,stepping=16",
+                                           "qemu64,family=271", NULL };
+    for (size_t i = 0; refused[i]; i++) {
+        if ((int)(k++ % (size_t)nshards) != shard) {
+            continue;
+        }
+        char *qemu = qemu_refusal("pc-q35-7.2", refused[i]);
+        const char *argv[] = { "-M", "pc-q35-7.2", "-nodefaults", "-cpu", refused[i] };
+        vmc_model *m = NULL;
+        int rc = vmc_model_build(&m, 5, argv, NULL);
+        if (rc != VMC_EUSAGE || strcmp(vmc_error_last()->message, qemu) != 0) {
+            fail_msg("-cpu %s: QEMU says '%s', vmcompat %d '%s'", refused[i], qemu, rc,
+                     vmc_error_last()->message);
+        }
+        printf("%-44s refused like QEMU: %s\n", refused[i], qemu);
+        g_free(qemu);
+        checked++;
+    }
+    assert_true(checked > 0);
+    vmc_machine_types_free(set);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -560,7 +680,7 @@ int main(int argc, char **argv)
     const char *mode = "machines";
     int a = 1;
     if (a < argc && (strcmp(argv[a], "corpus") == 0 || strcmp(argv[a], "machines") == 0 ||
-                     strcmp(argv[a], "devices") == 0)) {
+                     strcmp(argv[a], "devices") == 0 || strcmp(argv[a], "cpus") == 0)) {
         mode = argv[a++];
     }
     if (argc - a == 2) {
@@ -568,7 +688,7 @@ int main(int argc, char **argv)
         nshards = atoi(argv[a + 1]);
     }
     if (!(argc - a == 0 || argc - a == 2) || nshards < 1 || shard < 0 || shard >= nshards) {
-        fprintf(stderr, "usage: %s [machines|corpus|devices] [SHARD NSHARDS]\n", argv[0]);
+        fprintf(stderr, "usage: %s [machines|corpus|devices|cpus] [SHARD NSHARDS]\n", argv[0]);
         return 2;
     }
     const struct CMUnitTest machines[] = {
@@ -585,6 +705,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(mode, "devices") == 0) {
         return cmocka_run_group_tests(devices, NULL, NULL);
+    }
+    if (strcmp(mode, "cpus") == 0) {
+        const struct CMUnitTest cpus[] = {
+            cmocka_unit_test_setup_teardown(test_cpu_models, setup, teardown),
+        };
+        return cmocka_run_group_tests(cpus, NULL, NULL);
     }
     return cmocka_run_group_tests(machines, NULL, NULL);
 }

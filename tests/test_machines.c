@@ -117,6 +117,21 @@ static void test_builtin(void **state)
                         "pc-i440fx-7.2");
     assert_string_equal(vmc_machine_type_info(vmc_machine_types_get(set, 58))->name, "x-remote");
     assert_null(vmc_machine_types_get(set, 59));
+    /* CPU models: QEMU 7.2's query-cpu-definitions has 132 under TCG */
+    assert_int_equal(vmc_machine_types_cpu_model_count(set), 132);
+    /* target/i386/cpu.c: Skylake-Client is family 6, model 94, stepping 3 */
+    const vmc_cpu_model *cm = vmc_machine_types_cpu_model(set, "Skylake-Client");
+    assert_non_null(cm);
+    assert_string_equal(cm->alias_of, "Skylake-Client-v1");
+    assert_true(cm->family == 6 && cm->model == 94 && cm->stepping == 3);
+    assert_true(cm->apic && cm->mce && cm->mca && !cm->monitor);
+    /* the 486 has no local APIC and no machine-check architecture */
+    cm = vmc_machine_types_cpu_model(set, "486");
+    assert_true(cm && !cm->apic && !cm->mce && cm->family == 4);
+    assert_null(vmc_machine_types_cpu_model(set, "Skylake"));
+    assert_true(vmc_machine_types_cpu_property(set, "sse4.1"));
+    assert_true(vmc_machine_types_cpu_property(set, "sse4-1"));
+    assert_false(vmc_machine_types_cpu_property(set, "sse9"));
     vmc_machine_types_free(set);
 }
 
@@ -549,6 +564,16 @@ static void test_bad_tables(void **state)
                "{\"default\": [1]}}}}}", VMC_EFORMAT, "scalar");
     expect_bad(HEAD "\"machines\": [], \"accel_compat_props\": {\"tcg\": {}}}", VMC_EFORMAT,
                "$.accel_compat_props[\"tcg\"]");
+    expect_bad(HEAD "\"machines\": [], \"cpu_models\": {\"models\": {}}}", VMC_EFORMAT,
+               "$.cpu_models.properties");
+    expect_bad(HEAD "\"machines\": [], \"cpu_models\": {\"models\": {\"m\": {\"family\": "
+               "\"6\"}}, \"properties\": []}}", VMC_EFORMAT,
+               "integer at $.cpu_models.models[\"m\"].family");
+    expect_bad(HEAD "\"machines\": [], \"cpu_models\": {\"models\": {\"m\": {\"family\": 6, "
+               "\"model\": 1, \"stepping\": 1, \"apic\": true, \"mce\": 1}}, \"properties\": "
+               "[]}}", VMC_EFORMAT, "true or false at $.cpu_models.models[\"m\"].mce");
+    expect_bad(HEAD "\"machines\": [], \"cpu_models\": {\"models\": {\"m\": {\"cpuid\": 1}},"
+               " \"properties\": []}}", VMC_EFORMAT, "unknown member \"cpuid\"");
     /* deep nesting is refused by the parser, not by the stack */
     GString *deep = g_string_new(HEAD "\"provenance\": ");
     for (int i = 0; i < 100000; i++) {

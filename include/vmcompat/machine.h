@@ -252,6 +252,28 @@ const char *vmc_machine_types_parent(const vmc_machine_types *set, const char *t
  * tables' parent chains; interfaces are not modelled). */
 bool vmc_machine_types_is_a(const vmc_machine_types *set, const char *type, const char *ancestor);
 
+/* ---- CPU models (-cpu) ----------------------------------------------------- */
+
+/* What the tables record of a CPU model: the CPUID identity and the feature
+ * bits that shape a freshly reset vCPU's migrated state. */
+typedef struct vmc_cpu_model {
+    const char *name;
+    const char *alias_of;      /* the versioned model the name stands for, or NULL */
+    int64_t family, model, stepping;
+    bool apic, mce, mca, monitor;
+} vmc_cpu_model;
+
+/* True when the tables list the binary's CPU models ("cpu_models"). */
+bool vmc_machine_types_has_cpu_models(const vmc_machine_types *set);
+/* A model by -cpu name (e.g. "Skylake-Client", "EPYC-v3"); NULL if unknown. */
+const vmc_cpu_model *vmc_machine_types_cpu_model(const vmc_machine_types *set, const char *name);
+/* The models in the tables' order. */
+size_t vmc_machine_types_cpu_model_count(const vmc_machine_types *set);
+const vmc_cpu_model *vmc_machine_types_cpu_model_at(const vmc_machine_types *set, size_t i);
+/* Whether a CPU model has a property of that name (a feature flag in any of
+ * its spellings, family, model, ...), as -cpu MODEL,NAME=VALUE needs. */
+bool vmc_machine_types_cpu_property(const vmc_machine_types *set, const char *name);
+
 /* ---- comparing two machines ---------------------------------------------- */
 
 typedef struct vmc_machine_prop_diff {

@@ -3,8 +3,9 @@
  * "cpu" and "apic" after x86_cpu_reset() and the APIC's reset, as
  * cpu_pre_save() and apic_common's pre_save leave them on the wire.
  *
- * Only the default CPU model (qemu64) is modelled; its family, model and
- * stepping come from the machine type's compat properties.
+ * The -cpu model (machine-types/model_cpu.c) gives what varies: the
+ * CPUID version in EDX, the machine-check banks (MCE and MCA) and
+ * MONITOR's bit of IA32_MISC_ENABLE.
  */
 #include "devices/fresh_internal.h"
 #include "devices/fresh_util.h"
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CPU_MODEL_TYPE "qemu64-x86_64-cpu"
 #define CPU_INTERRUPT_POLL 0x10        /* CPU_INTERRUPT_TGT_EXT_1 on x86 */
 
 /* Descriptor flags of the reset segments (DESC_*_MASK). */
@@ -34,12 +34,6 @@
 #define APIC_LVT_NB 6
 #define APIC_LVT_MASKED (1u << 16)
 
-static bool default_cpu_model(const vmc_fresh_ctx *fc)
-{
-    const char *cpu = vmc_cmdline_cpu(fc->m->cl);
-    return !cpu || strcmp(cpu, "qemu64") == 0;
-}
-
 int vmc_fresh_cpu_common(const vmc_fresh_ctx *fc, vmc_state *st)
 {
     /* every CPU but the BSP waits halted for its INIT/SIPI */
@@ -59,19 +53,16 @@ int vmc_fresh_cpu_common(const vmc_fresh_ctx *fc, vmc_state *st)
 }
 
 /* CPUID.1:EAX as x86_cpuid_version_set_{family,model,stepping} build it. */
-static uint32_t cpuid_version(const vmc_fresh_ctx *fc)
+static uint32_t cpuid_version(const vmc_model_cpu *c)
 {
-    int64_t family = vmc_fresh_prop_int(fc, CPU_MODEL_TYPE, "family", 15);
-    int64_t model = vmc_fresh_prop_int(fc, CPU_MODEL_TYPE, "model", 107);
-    int64_t stepping = vmc_fresh_prop_int(fc, CPU_MODEL_TYPE, "stepping", 1);
     uint32_t v = 0;
-    if (family > 0x0f) {
-        v |= 0xf00 | (uint32_t)(family - 0x0f) << 20;
+    if (c->family > 0x0f) {
+        v |= 0xf00 | (uint32_t)(c->family - 0x0f) << 20;
     } else {
-        v |= (uint32_t)family << 8;
+        v |= (uint32_t)c->family << 8;
     }
-    v |= ((uint32_t)model & 0xf) << 4 | ((uint32_t)model >> 4) << 16;
-    v |= (uint32_t)stepping & 0xf;
+    v |= ((uint32_t)c->model & 0xf) << 4 | ((uint32_t)c->model >> 4) << 16;
+    v |= (uint32_t)c->stepping & 0xf;
     return v;
 }
 
@@ -86,10 +77,8 @@ static void segment(vmc_state *st, const char *name, uint32_t selector, uint64_t
 
 int vmc_fresh_cpu(const vmc_fresh_ctx *fc, vmc_state *st)
 {
-    if (!default_cpu_model(fc)) {
-        return vmc_fresh_unsupported(fc, "a -cpu model other than qemu64");
-    }
-    uint32_t version = cpuid_version(fc);
+    const vmc_model_cpu *cpu = &fc->m->cpu;
+    uint32_t version = cpuid_version(cpu);
     vmc_fresh_u(st, version, "env.regs[2]");          /* EDX = CPUID.1:EAX */
     vmc_fresh_u(st, 0xfff0, "env.eip");
     vmc_fresh_u(st, 0x2, "env.eflags");
@@ -124,10 +113,10 @@ int vmc_fresh_cpu(const vmc_fresh_ctx *fc, vmc_state *st)
     vmc_fresh_i(st, -1, "env.interrupt_injected");
     vmc_fresh_i(st, -1, "env.exception_nr");
 
-    /* mce_init(): qemu64 has MCE and MCA; family >= 6 */
-    if (((version >> 8) & 0xf) >= 6) {
+    /* mce_init(): with MCE and MCA, family >= 6 */
+    if (cpu->mce && cpu->mca && ((version >> 8) & 0xf) >= 6) {
         uint64_t cap = MCG_CTL_P | MCG_SER_P | MCE_BANKS_DEF;
-        if (vmc_fresh_prop_bool(fc, CPU_MODEL_TYPE, "lmce", false)) {
+        if (vmc_fresh_prop_bool(fc, cpu->type, "lmce", false)) {
             cap |= MCG_LMCE_P;
         }
         vmc_fresh_u(st, cap, "env.mcg_cap");
@@ -137,6 +126,12 @@ int vmc_fresh_cpu(const vmc_fresh_ctx *fc, vmc_state *st)
         }
     }
     vmc_fresh_u(st, 1, "env.xcr0");                  /* XSTATE_FP */
+    /* IA32_MISC_ENABLE: fast strings, and MWAIT with MONITOR; its
+     * subsection goes when it is not the bare default */
+    if (cpu->monitor) {
+        vmc_fresh_sub(st, true, "cpu/msr_ia32_misc_enable");
+        vmc_fresh_u(st, 1u | 1u << 18, "cpu/msr_ia32_misc_enable.env.msr_ia32_misc_enable");
+    }
 
     /* MSR_KVM_POLL_CONTROL stays 0 under TCG (only KVM resets it to 1), so
      * poll_control_msr_needed() sends its subsection */

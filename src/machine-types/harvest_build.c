@@ -665,6 +665,9 @@ static json_object *make_doc(const bctx *b, GHashTable *entries /* name -> json 
     }
     g_hash_table_destroy(seen);
     json_object_object_add(doc, "absent_types", abs);
+    if (i->cpu_model_table) {
+        json_object_object_add(doc, "cpu_models", json_object_get(i->cpu_model_table));
+    }
     return doc;
 }
 

@@ -60,6 +60,7 @@ void hv_info_free(hv_info *i)
     if (i->cpu_models) {
         g_hash_table_destroy(i->cpu_models);
     }
+    json_object_put(i->cpu_model_table);
     if (i->qlp) {
         g_hash_table_destroy(i->qlp);
     }
@@ -213,6 +214,102 @@ static void fill_machines(hv_info *i, json_object *list, GPtrArray *help)
     g_hash_table_destroy(by_name);
 }
 
+static int cmp_strp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The properties of a CPU model that shape the state of a freshly reset
+ * vCPU (fresh_cpu.c, board_pc.c): CPUID family/model/stepping and the
+ * feature bits that decide its local APIC, machine-check banks and MWAIT. */
+static const char *const cpu_model_props[] = { "family", "model", "stepping", "apic", "mce",
+                                               "mca", "monitor", NULL };
+
+/*
+ * "cpu_models" of the tables: every model of query-cpu-definitions with
+ * what query-cpu-model-expansion (full) reports for cpu_model_props (the
+ * model as this QEMU's default CPU version resolves it), and the property
+ * names a -cpu option may set (qom-list-properties of the "max" model's
+ * type: features with their alias spellings, family, ...).  NULL when the
+ * binary has no CPU models to expand.
+ */
+static json_object *cpu_model_table(vmc_qmp *q, json_object *defs)
+{
+    json_object *models = json_object_new_object();
+    const char *max_type = NULL;
+    for (size_t k = 0; k < json_object_array_length(defs); k++) {
+        json_object *d = json_object_array_get_idx(defs, k);
+        const char *name = jstr(d, "name");
+        if (!name) {
+            continue;
+        }
+        if (strcmp(name, "max") == 0) {
+            max_type = jstr(d, "typename");
+        }
+        json_object *args = json_object_new_object(), *model = json_object_new_object();
+        json_object_object_add(model, "name", json_object_new_string(name));
+        json_object_object_add(args, "type", json_object_new_string("full"));
+        json_object_object_add(args, "model", model);
+        json_object *r = NULL;
+        int e = vmc_qmp_execute(q, "query-cpu-model-expansion", args, &r);
+        json_object_put(args);
+        json_object *m, *props;
+        if (e || !json_object_object_get_ex(r, "model", &m) ||
+            !json_object_object_get_ex(m, "props", &props)) {
+            json_object_put(r);   /* e.g. "host" without KVM */
+            if (e && vmc_qmp_closed(q)) {
+                break;
+            }
+            vmc_error_clear();
+            continue;
+        }
+        json_object *entry = json_object_new_object();
+        const char *alias = jstr(d, "alias-of");
+        if (alias) {
+            json_object_object_add(entry, "alias_of", json_object_new_string(alias));
+        }
+        for (size_t p = 0; cpu_model_props[p]; p++) {
+            json_object *v;
+            if (json_object_object_get_ex(props, cpu_model_props[p], &v)) {
+                json_object_object_add(entry, cpu_model_props[p], json_object_get(v));
+            }
+        }
+        json_object_object_add(models, name, entry);
+        json_object_put(r);
+    }
+    if (json_object_object_length(models) == 0) {
+        json_object_put(models);
+        return NULL;
+    }
+    json_object *names = json_object_new_array();
+    if (max_type) {
+        json_object *args = json_object_new_object(), *r = NULL;
+        json_object_object_add(args, "typename", json_object_new_string(max_type));
+        if (vmc_qmp_execute(q, "qom-list-properties", args, &r) == 0) {
+            GPtrArray *sorted = g_ptr_array_new();
+            for (size_t k = 0; k < json_object_array_length(r); k++) {
+                const char *n = jstr(json_object_array_get_idx(r, k), "name");
+                if (n) {
+                    g_ptr_array_add(sorted, (gpointer)n);
+                }
+            }
+            g_ptr_array_sort(sorted, cmp_strp);
+            for (guint k = 0; k < sorted->len; k++) {
+                json_object_array_add(names, json_object_new_string(sorted->pdata[k]));
+            }
+            g_ptr_array_free(sorted, TRUE);
+        } else {
+            vmc_error_clear();
+        }
+        json_object_put(args);
+        json_object_put(r);
+    }
+    json_object *t = json_object_new_object();
+    json_object_object_add(t, "models", models);
+    json_object_object_add(t, "properties", names);
+    return t;
+}
+
 int hv_info_collect(hv_info **out, const hv_cmd *c)
 {
     *out = NULL;
@@ -318,6 +415,7 @@ int hv_info_collect(hv_info **out, const hv_cmd *c)
                             : g_strdup_printf("%s-%s-cpu", name, i->target ? i->target : "x86_64");
             g_hash_table_replace(i->cpu_models, type, g_strdup(name));
         }
+        i->cpu_model_table = cpu_model_table(q, cpus);
     }
     rc = 0;
 out:

@@ -139,6 +139,7 @@ typedef struct hv_info {
     GHashTable *abstract;    /* set */
     GHashTable *device_bus;  /* user-creatable device -> bus (from -device help) */
     GHashTable *cpu_models;  /* CPU type name -> model name */
+    json_object *cpu_model_table; /* "cpu_models" of the tables (harvest_info.c), or NULL */
     GHashTable *qlp;         /* type -> json array of qom-list-properties (filled lazily) */
     GPtrArray *qlp_failed;   /* char*: types QEMU died on when listing their properties */
     bool has_compat_props;   /* query-machines gave compat-props */

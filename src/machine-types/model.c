@@ -493,6 +493,9 @@ static int setup_machine(vmc_model *m, const vmc_model_options *opts)
     if (m->max_cpus < m->smp_cpus) {
         m->max_cpus = m->smp_cpus;
     }
+    if ((rc = vmc_model_resolve_cpu(m))) {
+        return rc;
+    }
     /* migration object properties (compat props on "migration") */
     m->send_configuration = vmc_model_prop_bool(m, "migration", "send-configuration", true);
     m->send_section_footer = vmc_model_prop_bool(m, "migration", "send-section-footer", true);

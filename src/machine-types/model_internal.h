@@ -55,6 +55,14 @@ typedef struct vmc_mentry {
     vmc_mdev *dev;               /* owning device, or NULL */
 } vmc_mentry;
 
+/* The vCPU model after -cpu, compat properties and -global (model_cpu.c). */
+typedef struct vmc_model_cpu {
+    const char *name;                /* -cpu model name, e.g. "Skylake-Client" */
+    const char *type;                /* its QOM type, e.g. "Skylake-Client-x86_64-cpu" */
+    int64_t family, model, stepping; /* CPUID.1:EAX */
+    bool apic, mce, mca, monitor;    /* CPUID.1 feature bits */
+} vmc_model_cpu;
+
 struct vmc_model {
     vmc_machine_types *types;
     const vmc_machine_type *mt;
@@ -73,6 +81,7 @@ struct vmc_model {
     uint64_t ram_size;               /* -m */
     const vmc_qopts *ram_backend;    /* -machine memory-backend=ID's -object, else NULL */
     unsigned smp_cpus, max_cpus;
+    vmc_model_cpu cpu;               /* -cpu */
     bool send_configuration, send_section_footer, suppress_vmdesc, store_global_state;
     bool acpi_blobs;                 /* the board builds ACPI tables (fw_cfg ROM blobs) */
     GPtrArray *blockers;             /* char*: migration blockers devices add (source side) */
@@ -88,6 +97,8 @@ int64_t vmc_mdev_prop_int(vmc_mdev *d, const char *prop, int64_t dflt);
 /* Effective value of driver.property on this machine (no device instance). */
 const char *vmc_model_prop(vmc_model *m, const char *driver, const char *prop);
 bool vmc_model_prop_bool(vmc_model *m, const char *driver, const char *prop, bool dflt);
+/* Resolve -cpu into m->cpu; QEMU's error for unknown models/properties. */
+int vmc_model_resolve_cpu(vmc_model *m);
 /* QEMU's boolean property spellings (on/off, true/false, yes/no, 1/0); dflt otherwise */
 bool vmc_model_parse_bool(const char *s, bool dflt);
 /* A machine-class field (JSON text) or NULL. */

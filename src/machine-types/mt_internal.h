@@ -97,6 +97,9 @@ struct vmc_machine_types {
     mt_accel *accels;
     size_t n_accels;
     GMutex props_lock;             /* guards mt_props_ensure's arena use */
+    GHashTable *cpu_models;        /* -cpu name -> vmc_cpu_model (NULL: not in the tables) */
+    GPtrArray *cpu_model_list;     /* the same, in the file's order */
+    GHashTable *cpu_props;         /* property names of a CPU model (set) */
 };
 
 /* Flatten mt's compat and board entries from its base chain (once; thread

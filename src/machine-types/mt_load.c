@@ -949,11 +949,109 @@ static int parse_accels(mt_ctx *c, json_object *o)
     return 0;
 }
 
+static int get_int(mt_ctx *c, json_object *o, const char *path, int64_t *out)
+{
+    if (!o || !json_object_is_type(o, json_type_int)) {
+        return bad(c, path, "expected an integer");
+    }
+    *out = json_object_get_int64(o);
+    return 0;
+}
+
+/* "cpu_models": {"models": {NAME: {alias_of?, family, model, stepping, apic,
+ * mce, mca, monitor}}, "properties": [NAME...]} (harvest_info.c writes it). */
+static int parse_cpu_models(mt_ctx *c, json_object *o)
+{
+    static const char *const keys[] = { "models", "properties", NULL };
+    static const char *const mkeys[] = { "alias_of", "family", "model", "stepping", "apic", "mce",
+                                         "mca", "monitor", NULL };
+    vmc_machine_types *set = c->set;
+    int rc = check_members(c, o, "$.cpu_models", keys);
+    if (rc) {
+        return rc;
+    }
+    json_object *models = member(o, "models"), *props = member(o, "properties");
+    if (!models || !json_object_is_type(models, json_type_object)) {
+        return bad(c, "$.cpu_models.models", "expected an object");
+    }
+    if (!props || !json_object_is_type(props, json_type_array)) {
+        return bad(c, "$.cpu_models.properties", "expected an array");
+    }
+    set->cpu_models = g_hash_table_new(g_str_hash, g_str_equal);
+    set->cpu_model_list = g_ptr_array_new();
+    set->cpu_props = g_hash_table_new(g_str_hash, g_str_equal);
+    json_object_object_foreach(models, name, m) {
+        char p[512], q[512];
+        path_name(p, sizeof(p), "$.cpu_models.models", name);
+        if ((rc = check_members(c, m, p, mkeys))) {
+            return rc;
+        }
+        vmc_cpu_model *cm = vmc_arena_alloc(set->arena, sizeof(*cm));
+        if (!cm) {
+            return vmc_error_set(VMC_ENOMEM, -1, NULL, NULL, "out of memory");
+        }
+        cm->name = vmc_arena_strdup(set->arena, name);
+        json_object *alias = member(m, "alias_of");
+        if ((alias && (rc = get_name(c, alias, path_key(q, sizeof(q), p, "alias_of"),
+                                     &cm->alias_of))) ||
+            (rc = get_int(c, member(m, "family"), path_key(q, sizeof(q), p, "family"),
+                          &cm->family)) ||
+            (rc = get_int(c, member(m, "model"), path_key(q, sizeof(q), p, "model"),
+                          &cm->model)) ||
+            (rc = get_int(c, member(m, "stepping"), path_key(q, sizeof(q), p, "stepping"),
+                          &cm->stepping)) ||
+            (rc = get_bool(c, member(m, "apic"), path_key(q, sizeof(q), p, "apic"), &cm->apic)) ||
+            (rc = get_bool(c, member(m, "mce"), path_key(q, sizeof(q), p, "mce"), &cm->mce)) ||
+            (rc = get_bool(c, member(m, "mca"), path_key(q, sizeof(q), p, "mca"), &cm->mca)) ||
+            (rc = get_bool(c, member(m, "monitor"), path_key(q, sizeof(q), p, "monitor"),
+                           &cm->monitor))) {
+            return rc;
+        }
+        g_hash_table_insert(set->cpu_models, (gpointer)cm->name, cm);
+        g_ptr_array_add(set->cpu_model_list, cm);
+    }
+    for (size_t i = 0; i < json_object_array_length(props); i++) {
+        char p[512];
+        const char *s;
+        if ((rc = get_name(c, json_object_array_get_idx(props, i),
+                           path_index(p, sizeof(p), "$.cpu_models.properties", i), &s))) {
+            return rc;
+        }
+        g_hash_table_add(set->cpu_props, (gpointer)s);
+    }
+    return 0;
+}
+
+bool vmc_machine_types_has_cpu_models(const vmc_machine_types *set)
+{
+    return set && set->cpu_models;
+}
+
+const vmc_cpu_model *vmc_machine_types_cpu_model(const vmc_machine_types *set, const char *name)
+{
+    return set && set->cpu_models && name ? g_hash_table_lookup(set->cpu_models, name) : NULL;
+}
+
+size_t vmc_machine_types_cpu_model_count(const vmc_machine_types *set)
+{
+    return set && set->cpu_model_list ? set->cpu_model_list->len : 0;
+}
+
+const vmc_cpu_model *vmc_machine_types_cpu_model_at(const vmc_machine_types *set, size_t i)
+{
+    return i < vmc_machine_types_cpu_model_count(set) ? set->cpu_model_list->pdata[i] : NULL;
+}
+
+bool vmc_machine_types_cpu_property(const vmc_machine_types *set, const char *name)
+{
+    return set && set->cpu_props && name && g_hash_table_contains(set->cpu_props, name);
+}
+
 static int parse_root(mt_ctx *c, json_object *root)
 {
     static const char *const keys[] = { "$schema", "format", "format_version", "qemu",
                                         "provenance", "compat_sets", "accel_compat_props",
-                                        "machines", "types", "absent_types", NULL };
+                                        "machines", "types", "absent_types", "cpu_models", NULL };
     vmc_machine_types *set = c->set;
     int rc = check_members(c, root, "$", keys);
     if (rc) {
@@ -1017,6 +1115,10 @@ static int parse_root(mt_ctx *c, json_object *root)
     if (types && (rc = parse_types(c, types))) {
         return rc;
     }
+    json_object *cpus = member(root, "cpu_models");
+    if (cpus && (rc = parse_cpu_models(c, cpus))) {
+        return rc;
+    }
     json_object *accels = member(root, "accel_compat_props");
     if (accels && (rc = parse_accels(c, accels))) {
         return rc;
@@ -1064,6 +1166,15 @@ void vmc_machine_types_free(vmc_machine_types *set)
     }
     if (set->absent) {
         g_hash_table_destroy(set->absent);
+    }
+    if (set->cpu_models) {
+        g_hash_table_destroy(set->cpu_models);
+    }
+    if (set->cpu_props) {
+        g_hash_table_destroy(set->cpu_props);
+    }
+    if (set->cpu_model_list) {
+        g_ptr_array_free(set->cpu_model_list, TRUE);
     }
     vmc_arena_free(set->arena);
     g_mutex_clear(&set->props_lock);
