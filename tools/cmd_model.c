@@ -62,7 +62,15 @@ static void print_text(const vmc_model *m)
             printf(" %u:%s", e->section_id, e->idstr);
         }
     }
-    printf(")\n\nRAM blocks (%zu)\n", vmc_model_ram_block_count(m));
+    printf(")\n");
+    if (vmc_model_blocker_count(m)) {
+        /* QEMU refuses to migrate this machine (migrate_add_blocker) */
+        printf("\nmigration blockers (%zu)\n", vmc_model_blocker_count(m));
+        for (size_t i = 0; i < vmc_model_blocker_count(m); i++) {
+            printf("  %s\n", vmc_model_blocker_at(m, i));
+        }
+    }
+    printf("\nRAM blocks (%zu)\n", vmc_model_ram_block_count(m));
     for (size_t i = 0; i < vmc_model_ram_block_count(m); i++) {
         const vmc_model_ram_block *b = vmc_model_ram_block_at(m, i);
         printf("  %-48s 0x%-10llx max 0x%-10llx%s%s%s\n", b->name,
@@ -145,6 +153,12 @@ static void print_json(const vmc_model *m)
     vmc_json_begin_array(j);
     for (size_t i = 0; i < vmc_model_section_count(m); i++) {
         entry_json(j, vmc_model_section_at(m, i));
+    }
+    vmc_json_end_array(j);
+    vmc_json_key(j, "blockers");
+    vmc_json_begin_array(j);
+    for (size_t i = 0; i < vmc_model_blocker_count(m); i++) {
+        vmc_json_string(j, vmc_model_blocker_at(m, i));
     }
     vmc_json_end_array(j);
     vmc_json_key(j, "ram_blocks");
