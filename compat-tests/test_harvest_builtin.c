@@ -590,6 +590,33 @@ static void test_cli_on_harvest(void **state)
     g_free(tables);
 }
 
+/* The CPU models the binary reports equal the built-in "cpu_models". */
+static void test_cpu_models(void **state)
+{
+    (void)state;
+    vmc_machine_types *b = load_builtin(), *h = load_harvested();
+    size_t n = vmc_machine_types_cpu_model_count(h);
+    assert_int_equal(n, vmc_machine_types_cpu_model_count(b));
+    for (size_t i = 0; i < n; i++) {
+        const vmc_cpu_model *x = vmc_machine_types_cpu_model_at(h, i);
+        const vmc_cpu_model *y = vmc_machine_types_cpu_model(b, x->name);
+        if (!y || x->family != y->family || x->model != y->model || x->stepping != y->stepping ||
+            x->apic != y->apic || x->mce != y->mce || x->mca != y->mca ||
+            x->monitor != y->monitor || g_strcmp0(x->alias_of, y->alias_of) != 0) {
+            fail_msg("CPU model %s: the binary and the built-in tables disagree", x->name);
+        }
+    }
+    static const char *const some[] = { "sse4.1", "sse4_1", "monitor", "family", "enforce",
+                                        "check", "apic", NULL };
+    for (size_t i = 0; some[i]; i++) {
+        assert_true(vmc_machine_types_cpu_property(h, some[i]));
+        assert_true(vmc_machine_types_cpu_property(b, some[i]));
+    }
+    printf("%zu CPU models agree\n", n);
+    vmc_machine_types_free(b);
+    vmc_machine_types_free(h);
+}
+
 static void test_schema_diff_on_dumps(void **state)
 {
     (void)state;
@@ -656,6 +683,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_class_fields),
         cmocka_unit_test(test_cli_on_harvest),
         cmocka_unit_test(test_schema_diff_on_dumps),
+        cmocka_unit_test(test_cpu_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
