@@ -35,41 +35,10 @@ static const char *jstr(json_object *o, const char *key)
     return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
 }
 
-static char *subst_tmp(const char *a)
-{
-    return tu_subst(a, "{tmp}", tmpdir);
-}
-
 /* The destination's arguments (after -M and -nodefaults), NULL-terminated. */
 static GPtrArray *dest_args(json_object *dst)
 {
-    GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-    json_object *v;
-    int ram = json_object_object_get_ex(dst, "ram", &v) ? json_object_get_int(v) : 128;
-    g_ptr_array_add(a, g_strdup("-m"));
-    g_ptr_array_add(a, g_strdup_printf("%d", ram ? ram : 128));
-    if (json_object_object_get_ex(dst, "devices", &v)) {
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            g_ptr_array_add(a, g_strdup("-device"));
-            g_ptr_array_add(a, subst_tmp(json_object_get_string(json_object_array_get_idx(v, i))));
-        }
-    }
-    if (json_object_object_get_ex(dst, "extra_args", &v)) {
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            g_ptr_array_add(a, subst_tmp(json_object_get_string(json_object_array_get_idx(v, i))));
-        }
-    }
-    if (json_object_object_get_ex(dst, "images", &v)) {
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            json_object *img = json_object_array_get_idx(v, i);
-            char *cmd = g_strdup_printf("qemu-img create -q -f %s %s/%s %s", jstr(img, "format"),
-                                        tmpdir, jstr(img, "name"), jstr(img, "size"));
-            assert_int_equal(system(cmd), 0);
-            g_free(cmd);
-        }
-    }
-    g_ptr_array_add(a, NULL);
-    return a;
+    return tu_scenario_args(dst, tmpdir);
 }
 
 static bool is_pds_finding(const vmc_preflight_finding *f)

@@ -29,6 +29,7 @@
  * QEMU must be installed: the test fails (never skips) without it.
  */
 #include "testutil.h"
+#include "rtc_clock.h"
 #include "qemu_runner.h"
 #include "stream_equiv.h"
 
@@ -49,67 +50,10 @@
 static int shard, nshards = 1;
 static char tmpdir[] = "/tmp/vmc-write-machines-XXXXXX";
 
-/* CMOS bytes the RTC derives from the host clock: seconds, minutes, hours,
- * day of week, day of month, month, year (0x00-0x09 with the alarm bytes
- * QEMU leaves at 0) and the century (0x32). */
-static bool cmos_clock_byte(size_t i)
-{
-    return i == 0x00 || i == 0x02 || i == 0x04 || i == 0x06 || i == 0x07 || i == 0x08 ||
-           i == 0x09 || i == 0x32;
-}
-
-typedef struct rtc_clock {
-    bool found;
-    int64_t base_rtc, last_update, update_timer, next_alarm_time;
-    uint8_t cmos[128];
-} rtc_clock;
-
-static int64_t field_int(const vmc_value *v, const char *path)
-{
-    const vmc_value *f = vmc_value_get(v, path);
-    if (!f) {
-        fail_msg("mc146818rtc has no field %s", path);
-    }
-    return vmc_value_int(f);
-}
-
-/* The RTC's clock fields of a stream. */
-static void read_rtc(const char *file, rtc_clock *out)
-{
-    memset(out, 0, sizeof(*out));
-    vmc_source *src;
-    vmc_reader *r;
-    assert_int_equal(vmc_source_open_path(&src, file), 0);
-    /* old types send no vmdesc: the built-in models delimit their sections */
-    vmc_reader_options ro = { .lookup = vmc_models_lookup };
-    assert_int_equal(vmc_reader_new(&r, src, &ro), 0);
-    vmc_event ev;
-    int rc;
-    while ((rc = vmc_reader_next(r, &ev)) == 1) {
-        if (ev.kind == VMC_EV_DEVICE_STATE && strcmp(ev.u.state.idstr, "mc146818rtc") == 0) {
-            const vmc_value *v = ev.u.state.value;
-            assert_non_null(v);
-            out->found = true;
-            out->base_rtc = field_int(v, "base_rtc");
-            out->last_update = field_int(v, "last_update");
-            out->update_timer = field_int(v, "update_timer");
-            out->next_alarm_time = field_int(v, "next_alarm_time");
-            size_t n;
-            const uint8_t *b = vmc_value_bytes(vmc_value_get(v, "cmos_data"), &n);
-            assert_int_equal(n, 128);
-            memcpy(out->cmos, b, 128);
-        }
-    }
-    if (rc < 0) {
-        fail_msg("%s: %s", file, vmc_error_last()->message);
-    }
-    vmc_reader_free(r);
-    vmc_source_free(src);
-}
-
 /* Write our stream of machine+args, with QEMU's clock fields when rtc is
  * given; 0, or VMC_EUNSUPPORTED when some part is not modelled (no file). */
-static int write_ours(const char *machine, char **args, const rtc_clock *rtc, const char *file)
+static int write_ours(const char *machine, char **args, const tu_rtc_clock *rtc,
+                      const char *file)
 {
     GPtrArray *argv = g_ptr_array_new();
     g_ptr_array_add(argv, "-M");
@@ -123,23 +67,7 @@ static int write_ours(const char *machine, char **args, const rtc_clock *rtc, co
         fail_msg("-M %s: model: %s", machine, vmc_error_last()->message);
     }
     g_ptr_array_free(argv, TRUE);
-    char *state = NULL;
-    if (rtc) {
-        GString *g = g_string_new("{\"sections\": [{\"idstr\": \"mc146818rtc\", "
-                                  "\"instance_id\": 0, \"state\": {\"fields\": [");
-        g_string_append_printf(g, "{\"name\": \"base_rtc\", \"value\": %lld}, "
-                                  "{\"name\": \"last_update\", \"value\": %lld}, "
-                                  "{\"name\": \"update_timer\", \"value\": %lld}, "
-                                  "{\"name\": \"next_alarm_time\", \"value\": %lld}, "
-                                  "{\"name\": \"cmos_data\", \"value\": \"",
-                               (long long)rtc->base_rtc, (long long)rtc->last_update,
-                               (long long)rtc->update_timer, (long long)rtc->next_alarm_time);
-        for (int i = 0; i < 128; i++) {
-            g_string_append_printf(g, "%02x", rtc->cmos[i]);
-        }
-        g_string_append(g, "\"}]}}]}");
-        state = g_string_free(g, FALSE);
-    }
+    char *state = rtc ? tu_rtc_state_json(rtc) : NULL;
     vmc_sink *s;
     assert_int_equal(vmc_sink_open_path(&s, file), 0);
     vmc_write_options o = { .state_json = state, .state_len = state ? strlen(state) : 0 };
@@ -217,12 +145,13 @@ static void check_case(const char *label, const char *machine, char **args,
     qr_load_result_free(&res);
 
     /* 3. clock fields aside, the RTC's CMOS memory is QEMU's */
-    rtc_clock theirs, ours;
-    read_rtc(qemu_file, &theirs);
-    read_rtc(fresh, &ours);
+    tu_rtc_clock theirs, ours;
+    if (tu_rtc_read(qemu_file, &theirs) || tu_rtc_read(fresh, &ours)) {
+        fail_msg("%s: %s", label, vmc_error_last()->message);
+    }
     assert_true(theirs.found && ours.found);
     for (size_t i = 0; i < 128; i++) {
-        if (!cmos_clock_byte(i) && theirs.cmos[i] != ours.cmos[i]) {
+        if (!tu_rtc_cmos_clock_byte(i) && theirs.cmos[i] != ours.cmos[i]) {
             fail_msg("%s: CMOS byte 0x%02zx is 0x%02x, QEMU has 0x%02x", label, i,
                      ours.cmos[i], theirs.cmos[i]);
         }

@@ -23,6 +23,7 @@
  * QEMU and python3 must be installed: the test fails (never skips) without.
  */
 #include "testutil.h"
+#include "rtc_clock.h"
 #include "qemu_runner.h"
 #include "stream_equiv.h"
 #include "model_qemu_check.h"
@@ -393,43 +394,8 @@ static void test_property_errors(void **state)
 
 /* ---- 3. vmcompat write, master=on ------------------------------------------------------- */
 
-typedef struct rtc_clock {
-    int64_t base_rtc, last_update, update_timer, next_alarm_time;
-    uint8_t cmos[128];
-} rtc_clock;
-
-static void read_rtc(const char *file, rtc_clock *out)
-{
-    vmc_source *src;
-    vmc_reader *r;
-    assert_int_equal(vmc_source_open_path(&src, file), 0);
-    vmc_reader_options ro = { .lookup = vmc_models_lookup };
-    assert_int_equal(vmc_reader_new(&r, src, &ro), 0);
-    vmc_event ev;
-    int rc;
-    bool found = false;
-    while ((rc = vmc_reader_next(r, &ev)) == 1) {
-        if (ev.kind == VMC_EV_DEVICE_STATE && strcmp(ev.u.state.idstr, "mc146818rtc") == 0) {
-            const vmc_value *v = ev.u.state.value;
-            out->base_rtc = vmc_value_int(vmc_value_get(v, "base_rtc"));
-            out->last_update = vmc_value_int(vmc_value_get(v, "last_update"));
-            out->update_timer = vmc_value_int(vmc_value_get(v, "update_timer"));
-            out->next_alarm_time = vmc_value_int(vmc_value_get(v, "next_alarm_time"));
-            size_t n;
-            const uint8_t *b = vmc_value_bytes(vmc_value_get(v, "cmos_data"), &n);
-            assert_int_equal(n, 128);
-            memcpy(out->cmos, b, 128);
-            found = true;
-        }
-    }
-    assert_int_equal(rc, 0);
-    assert_true(found);
-    vmc_reader_free(r);
-    vmc_source_free(src);
-}
-
 /* vmcompat write of -M machine args (with QEMU's RTC clock when rtc is given). */
-static int write_ours(const char *machine, const char *const *args, const rtc_clock *rtc,
+static int write_ours(const char *machine, const char *const *args, const tu_rtc_clock *rtc,
                       const char *file)
 {
     vmc_model *m = NULL;
@@ -437,24 +403,7 @@ static int write_ours(const char *machine, const char *const *args, const rtc_cl
     if (rc) {
         return rc;
     }
-    char *state = NULL;
-    if (rtc) {
-        GString *g = g_string_new(NULL);
-        g_string_append_printf(g, "{\"sections\": [{\"idstr\": \"mc146818rtc\", "
-                                  "\"instance_id\": 0, \"state\": {\"fields\": ["
-                                  "{\"name\": \"base_rtc\", \"value\": %lld}, "
-                                  "{\"name\": \"last_update\", \"value\": %lld}, "
-                                  "{\"name\": \"update_timer\", \"value\": %lld}, "
-                                  "{\"name\": \"next_alarm_time\", \"value\": %lld}, "
-                                  "{\"name\": \"cmos_data\", \"value\": \"",
-                               (long long)rtc->base_rtc, (long long)rtc->last_update,
-                               (long long)rtc->update_timer, (long long)rtc->next_alarm_time);
-        for (int i = 0; i < 128; i++) {
-            g_string_append_printf(g, "%02x", rtc->cmos[i]);
-        }
-        g_string_append(g, "\"}]}}]}");
-        state = g_string_free(g, FALSE);
-    }
+    char *state = rtc ? tu_rtc_state_json(rtc) : NULL;
     vmc_sink *s;
     assert_int_equal(vmc_sink_open_path(&s, file), 0);
     vmc_write_options o = { .state_json = state, .state_len = state ? strlen(state) : 0 };
@@ -494,8 +443,10 @@ static void check_write(const char *machine, const char *const *args)
     qr_load_result_free(&res);
     sleep_ms(100);
 
-    rtc_clock rtc;
-    read_rtc(theirs, &rtc);
+    tu_rtc_clock rtc;
+    if (tu_rtc_read(theirs, &rtc) || !rtc.found) {
+        fail_msg("%s: no RTC clock: %s", theirs, vmc_error_last()->message);
+    }
     assert_int_equal(write_ours(machine, args, &rtc, clocked), 0);
     char why[1024];
     if (se_compare_files(theirs, clocked, why, sizeof(why)) != 0) {

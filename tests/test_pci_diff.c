@@ -515,52 +515,13 @@ static const char *jstr(json_object *o, const char *key)
 
 static char tmpdir[] = "/tmp/vmc-pcidiff-XXXXXX";
 
-static char *subst_tmp(const char *a)
-{
-    GString *g = g_string_new(NULL);
-    for (const char *p = a; *p;) {
-        if (g_str_has_prefix(p, "{tmp}")) {
-            g_string_append(g, tmpdir);
-            p += 5;
-        } else {
-            g_string_append_c(g, *p++);
-        }
-    }
-    return g_string_free(g, FALSE);
-}
-
 /* -M machine -nodefaults -m N -device ... extra_args..., NULL-terminated */
 static GPtrArray *dest_argv(json_object *dst)
 {
-    GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-    json_object *v;
-    g_ptr_array_add(a, g_strdup("-M"));
-    g_ptr_array_add(a, g_strdup(jstr(dst, "machine")));
-    g_ptr_array_add(a, g_strdup("-nodefaults"));
-    int ram = json_object_object_get_ex(dst, "ram", &v) ? json_object_get_int(v) : 128;
-    g_ptr_array_add(a, g_strdup("-m"));
-    g_ptr_array_add(a, g_strdup_printf("%d", ram ? ram : 128));
-    if (json_object_object_get_ex(dst, "devices", &v)) {
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            g_ptr_array_add(a, g_strdup("-device"));
-            g_ptr_array_add(a, subst_tmp(json_object_get_string(json_object_array_get_idx(v, i))));
-        }
-    }
-    if (json_object_object_get_ex(dst, "extra_args", &v)) {
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            g_ptr_array_add(a, subst_tmp(json_object_get_string(json_object_array_get_idx(v, i))));
-        }
-    }
-    if (json_object_object_get_ex(dst, "images", &v)) {
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            json_object *img = json_object_array_get_idx(v, i);
-            char *cmd = g_strdup_printf("qemu-img create -q -f %s %s/%s %s", jstr(img, "format"),
-                                        tmpdir, jstr(img, "name"), jstr(img, "size"));
-            assert_int_equal(system(cmd), 0);
-            g_free(cmd);
-        }
-    }
-    g_ptr_array_add(a, NULL);
+    GPtrArray *a = tu_scenario_args(dst, tmpdir);
+    g_ptr_array_insert(a, 0, g_strdup("-nodefaults"));
+    g_ptr_array_insert(a, 0, g_strdup(jstr(dst, "machine")));
+    g_ptr_array_insert(a, 0, g_strdup("-M"));
     return a;
 }
 

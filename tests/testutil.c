@@ -303,3 +303,45 @@ char *tu_subst(const char *s, const char *key, const char *value)
     g_string_replace(g, key, value, 0);
     return g_string_free(g, FALSE);
 }
+
+GPtrArray *tu_scenario_args(json_object *side, const char *tmpdir)
+{
+    GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+    json_object *v;
+    int ram = json_object_object_get_ex(side, "ram", &v) ? json_object_get_int(v) : 128;
+    g_ptr_array_add(a, g_strdup("-m"));
+    g_ptr_array_add(a, g_strdup_printf("%d", ram ? ram : 128));
+    if (json_object_object_get_ex(side, "devices", &v)) {
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            g_ptr_array_add(a, g_strdup("-device"));
+            g_ptr_array_add(a, tu_subst(json_object_get_string(json_object_array_get_idx(v, i)),
+                                        "{tmp}", tmpdir));
+        }
+    }
+    if (json_object_object_get_ex(side, "extra_args", &v)) {
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            g_ptr_array_add(a, tu_subst(json_object_get_string(json_object_array_get_idx(v, i)),
+                                        "{tmp}", tmpdir));
+        }
+    }
+    if (json_object_object_get_ex(side, "images", &v)) {
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            json_object *img = json_object_array_get_idx(v, i), *f, *n, *z;
+            if (!json_object_object_get_ex(img, "format", &f) ||
+                !json_object_object_get_ex(img, "name", &n) ||
+                !json_object_object_get_ex(img, "size", &z)) {
+                continue;
+            }
+            char *cmd = g_strdup_printf("qemu-img create -q -f %s %s/%s %s",
+                                        json_object_get_string(f), tmpdir,
+                                        json_object_get_string(n), json_object_get_string(z));
+            if (system(cmd) != 0) {
+                fprintf(stderr, "tu_scenario_args: %s failed\n", cmd);
+                abort();
+            }
+            g_free(cmd);
+        }
+    }
+    g_ptr_array_add(a, NULL);
+    return a;
+}

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <glib.h>
 #include <cmocka.h>
 
 #include "vmcompat/vmcompat.h"
@@ -46,6 +48,15 @@ char *tu_temp_file(const void *data, size_t len, const char *suffix);
 
 /* Source directory of the project. */
 const char *tu_source_dir(void);
+
+/*
+ * The QEMU arguments of one side ("src" or "dst" object) of a corpus
+ * scenario after -M and -nodefaults: -m, -device, extra_args ({tmp} is
+ * tmpdir), NULL-terminated (g_ptr_array_free(a, TRUE)); the disk images it
+ * names are created in tmpdir (qemu-img).
+ */
+struct json_object;
+GPtrArray *tu_scenario_args(struct json_object *side, const char *tmpdir);
 
 /* s with every occurrence of key replaced by value (g_free the result). */
 char *tu_subst(const char *s, const char *key, const char *value);
