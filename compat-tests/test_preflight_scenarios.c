@@ -46,13 +46,42 @@ static bool is_pds_finding(const vmc_preflight_finding *f)
     return strcmp(f->cls, "pci-config") == 0 && strstr(f->message, "Presence Detect State");
 }
 
+/* preflight --source-cmdline: the source's model against the destination's */
+static void check_models(const char *id, json_object *src, const vmc_model *dest, bool qemu_ok)
+{
+    GPtrArray *args = tu_scenario_args(src, tmpdir);
+    GPtrArray *av = g_ptr_array_new();
+    g_ptr_array_add(av, "-M");
+    g_ptr_array_add(av, (char *)jstr(src, "machine"));
+    g_ptr_array_add(av, "-nodefaults");
+    for (guint i = 0; i + 1 < args->len; i++) {
+        g_ptr_array_add(av, args->pdata[i]);
+    }
+    vmc_model *source;
+    if (vmc_model_build(&source, (int)av->len, (const char *const *)av->pdata, NULL)) {
+        fail_msg("%s: source model: %s", id, vmc_error_last()->message);
+    }
+    vmc_preflight *p;
+    assert_int_equal(vmc_preflight_models(&p, source, dest, NULL), 0);
+    if (vmc_preflight_compatible(p) != qemu_ok) {
+        const vmc_preflight_finding *e = vmc_preflight_first_error(p);
+        fail_msg("%s: QEMU %s, preflight of the two models says %s (%s)", id,
+                 qemu_ok ? "loaded" : "refused", qemu_ok ? "incompatible" : "compatible",
+                 e ? e->message : "no error");
+    }
+    vmc_preflight_free(p);
+    vmc_model_free(source);
+    g_ptr_array_free(av, TRUE);
+    g_ptr_array_free(args, TRUE);
+}
+
 /*
  * One scenario: stream_rel is its stream (relative to the corpus root),
  * verdict QEMU 7.2's when it loaded it.  A destination QEMU could not even
  * start (phase "startup") must fail to build as a model, with QEMU's words.
  */
 static void check_scenario(json_object *sc, const char *stream_rel, json_object *verdict,
-                           size_t *rewritten)
+                           size_t *rewritten, size_t *models)
 {
     const char *id = jstr(sc, "id");
     json_object *dst = json_object_object_get(sc, "dst");
@@ -199,6 +228,20 @@ static void check_scenario(json_object *sc, const char *stream_rel, json_object 
             (*rewritten)++;
         }
     }
+    /* a source that never ran is its fresh model: --source-cmdline agrees too */
+    json_object *srcside = json_object_object_get(sc, "src"), *c1, *live, *q, *ver;
+    /* (a source of another QEMU version has other models) */
+    bool same_qemu = !json_object_object_get_ex(srcside, "qemu", &q) ||
+                     (json_object_object_get_ex(q, "version", &ver) &&
+                      g_str_has_prefix(json_object_get_string(ver), "7.2"));
+    bool with_caps = ncaps || (json_object_object_get_ex(srcside, "caps", &c1) &&
+                               json_object_object_length(c1));
+    bool mutated = json_object_object_get_ex(sc, "mutation", &q);   /* a damaged stream */
+    if (same_qemu && !mutated && tu_scenario_never_ran(srcside) && !with_caps &&
+        !(json_object_object_get_ex(srcside, "live", &live) && json_object_get_boolean(live))) {
+        check_models(id, srcside, dest, qemu_ok);
+        (*models)++;
+    }
     printf("%-48s %s%s\n", id, qemu_ok ? "loads" : "refused",
            qemu_ok ? "" : ", refusal explained");
     vmc_preflight_free(p);
@@ -217,13 +260,13 @@ static void test_scenarios(void **state)
     assert_non_null(mkdtemp(tmpdir));
     json_object *man = tu_corpus_json("manifest.json"), *list;
     assert_true(json_object_object_get_ex(man, "scenarios", &list));
-    size_t n = 0, rewritten = 0;
+    size_t n = 0, rewritten = 0, models = 0;
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         const char *file = jstr(json_object_array_get_idx(list, i), "file");
         json_object *sc = tu_corpus_json(file);
         assert_non_null(sc);
         check_scenario(sc, jstr(sc, "stream"), json_object_object_get(sc, "verdict"),
-                       &rewritten);
+                       &rewritten, &models);
         json_object_put(sc);
         n++;
     }
@@ -232,8 +275,10 @@ static void test_scenarios(void **state)
     assert_int_equal(system(cmd), 0);
     g_free(cmd);
     printf("%zu scenarios agree with QEMU; %zu false-incompatibility refusals rewritten and "
-           "loaded by QEMU\n", n, rewritten);
+           "loaded by QEMU; %zu never-run sources also agree as models (--source-cmdline)\n",
+           n, rewritten, models);
     assert_true(n >= 60);
+    assert_true(models >= 10);
     assert_true(rewritten > 0);
 }
 
@@ -249,7 +294,7 @@ static void test_xver_scenarios(void **state)
     assert_non_null(mkdtemp(tmpdir));
     json_object *man = tu_corpus_json("xver/manifest.json"), *list;
     assert_true(json_object_object_get_ex(man, "scenarios", &list));
-    size_t n = 0, rewritten = 0;
+    size_t n = 0, rewritten = 0, models = 0;
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         json_object *e = json_object_array_get_idx(list, i);
         const char *pair = jstr(e, "pair"), *stream = jstr(e, "stream");
@@ -263,7 +308,7 @@ static void test_xver_scenarios(void **state)
         /* what 7.2 did with the file, where the corpus has it */
         json_object *verdict = json_object_object_get_ex(e, "file_verdict", &fv) && fv
                                    ? fv : json_object_object_get(e, "verdict");
-        check_scenario(sc, srel, verdict, &rewritten);
+        check_scenario(sc, srel, verdict, &rewritten, &models);
         json_object_put(sc);
         g_free(file);
         g_free(srel);

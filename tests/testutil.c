@@ -345,3 +345,18 @@ GPtrArray *tu_scenario_args(json_object *side, const char *tmpdir)
     g_ptr_array_add(a, NULL);
     return a;
 }
+
+bool tu_scenario_never_ran(json_object *cfg)
+{
+    json_object *v;
+    if (json_object_object_get_ex(cfg, "run_ms", &v) && json_object_get_int(v)) {
+        return false;
+    }
+    static const char *const changes[] = { "hotplug", "unplug", "pci_writes", "steps" };
+    for (int k = 0; k < 4; k++) {
+        if (json_object_object_get_ex(cfg, changes[k], &v) && json_object_array_length(v)) {
+            return false;
+        }
+    }
+    return true;
+}

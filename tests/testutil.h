@@ -58,6 +58,11 @@ const char *tu_source_dir(void);
 struct json_object;
 GPtrArray *tu_scenario_args(struct json_object *side, const char *tmpdir);
 
+/* A scenario side or corpus stream config that never ran and was never
+ * changed (no run_ms, hotplug, unplug, pci_writes, steps): its state is the
+ * fresh machine's. */
+bool tu_scenario_never_ran(struct json_object *cfg);
+
 /* s with every occurrence of key replaced by value (g_free the result). */
 char *tu_subst(const char *s, const char *key, const char *value);
 

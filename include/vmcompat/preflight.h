@@ -27,7 +27,7 @@ extern "C" {
 typedef struct vmc_preflight_finding {
     vmc_severity severity;
     const char *cls;            /* "configuration", "section", "version", "field", "pci-config",
-                                   "ram", "capability", "command", "missing-section" ... */
+                                   "ram", "capability", "command", "missing-section", "cpu" ... */
     const char *section;        /* idstr, or NULL */
     int64_t instance_id;        /* -1 when not about a section */
     const char *field;          /* field path, or NULL */

@@ -17,6 +17,7 @@
 #include "vmcompat/preflight.h"
 #include "vmcompat/models.h"
 #include "vmcompat/stream.h"
+#include "vmcompat/write.h"
 #include "machine-types/model_internal.h"
 #include "machine-types/write_internal.h"
 #include "devices/pci_config.h"
@@ -934,14 +935,44 @@ static void check_region_sizes(vmc_preflight *p, const vmc_model_entry *se,
     }
 }
 
-int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc_model *dest,
-                         const vmc_preflight_options *o)
+/*
+ * The vCPU model is not in the stream's checks: QEMU loads the CPU state
+ * whatever -cpu the destination has, and the guest then runs on a CPU whose
+ * CPUID differs from the one it booted with (family/model/stepping, and
+ * features it may use and lose).
+ */
+static void check_cpu_models(vmc_preflight *p, const vmc_model *source, const vmc_model *dest)
 {
-    vmc_preflight *p = preflight_new();
-    if (check_blockers(p, source, "source") | check_blockers(p, dest, "destination")) {
-        *out = p;
-        return 0;
+    const vmc_model_cpu *s = &source->cpu, *d = &dest->cpu;
+    if (!s->name || !d->name) {
+        return;
     }
+    if (strcmp(s->name, d->name) != 0) {
+        char r[300];
+        snprintf(r, sizeof(r), "start the destination with -cpu %s (and the same CPU options)",
+                 s->name);
+        add(p, VMC_SEV_WARNING, "cpu", "cpu", 0, NULL, -1, NULL, r,
+            "the source's vCPU model is %s, the destination's %s: QEMU loads the CPU state "
+            "anyway, and the guest then runs on a CPU with other CPUID bits", s->name, d->name);
+    } else if (s->family != d->family || s->model != d->model || s->stepping != d->stepping ||
+               s->monitor != d->monitor || s->mce != d->mce || s->mca != d->mca) {
+        add(p, VMC_SEV_WARNING, "cpu", "cpu", 0, NULL, -1, NULL,
+            "give both sides the same -cpu options (and machine type: compat properties "
+            "change CPU models)",
+            "-cpu %s has other CPUID values on the two sides (family/model/stepping %lld/%lld/%lld "
+            "on the source, %lld/%lld/%lld on the destination, or other features)", s->name,
+            (long long)s->family, (long long)s->model, (long long)s->stepping,
+            (long long)d->family, (long long)d->model, (long long)d->stepping);
+    }
+}
+
+/*
+ * The two models compared section by section, without a stream: the
+ * machine-type rule, RAM blocks, sections and versions, PCI config under
+ * the destination's masks.  For sources whose fresh state is not modelled.
+ */
+static void compare_structure(vmc_preflight *p, const vmc_model *source, const vmc_model *dest)
+{
     const char *sm = vmc_model_machine(source), *dm = vmc_model_machine(dest);
     if (source->send_configuration && strcmp(sm, dm) != 0) {
         char q[600], r[300];
@@ -1026,7 +1057,69 @@ int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc
                   "device keeps its reset state", e->pub.idstr, e->pub.instance_id);
     }
     g_hash_table_destroy(seen);
-    (void)o;
+}
+
+/* BAR and option ROM sizes of the PCI functions both models have. */
+static void compare_regions(vmc_preflight *p, const vmc_model *source, const vmc_model *dest)
+{
+    for (size_t i = 0; i < vmc_model_section_count(source); i++) {
+        const vmc_model_entry *se = vmc_model_section_at(source, i);
+        const vmc_mentry *sme = (const vmc_mentry *)se;
+        const vmc_mentry *de = find_mentry(dest, se->idstr, se->instance_id);
+        if (de && sme->dev && sme->dev->pci && de->dev && de->dev->pci &&
+            sme->dev->pci->size == de->dev->pci->size) {
+            check_region_sizes(p, se, sme->dev->pci, de->dev->pci);
+        }
+    }
+}
+
+int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc_model *dest,
+                         const vmc_preflight_options *o)
+{
+    vmc_preflight *p = preflight_new();
+    if (check_blockers(p, source, "source") | check_blockers(p, dest, "destination")) {
+        *out = p;
+        return 0;
+    }
+    check_cpu_models(p, source, dest);
+    /*
+     * The source's fresh stream, written in memory, goes through the same
+     * checks as a real one (every field under the destination's
+     * descriptors, 'equal' fields, virtio's load checks ...); where the
+     * source's fresh state is not modelled, the structure is compared.
+     */
+    vmc_sink *sink = NULL;
+    int rc = vmc_sink_open_memory(&sink);
+    if (!rc) {
+        rc = vmc_model_write((vmc_model *)source, sink, NULL);
+    }
+    if (rc) {
+        char why[512];
+        snprintf(why, sizeof(why), "%s", vmc_error_last()->message);
+        vmc_error_clear();
+        add(p, VMC_SEV_INFO, "section", NULL, -1, NULL, -1, NULL, NULL,
+            "the source's fresh state is not fully modelled (%s): its sections are compared by "
+            "identity, version and PCI config only", why);
+        compare_structure(p, source, dest);
+    } else {
+        size_t len;
+        const uint8_t *data = vmc_sink_memory(sink, &len);
+        vmc_source *mem = NULL;
+        if ((rc = vmc_source_open_memory(&mem, data, len, "source model")) ||
+            (rc = run_stream(p, mem, dest, o, false))) {
+            vmc_source_free(mem);
+            vmc_sink_free(sink);
+            vmc_preflight_free(p);
+            return rc;
+        }
+        vmc_source_free(mem);
+        /* offsets into a stream the user never sees mean nothing */
+        for (size_t i = 0; i < p->findings->len; i++) {
+            g_array_index(p->findings, vmc_preflight_finding, i).offset = -1;
+        }
+        compare_regions(p, source, dest);
+    }
+    vmc_sink_free(sink);
     *out = p;
     return 0;
 }
