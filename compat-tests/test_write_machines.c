@@ -52,13 +52,18 @@ static char tmpdir[] = "/tmp/vmc-write-machines-XXXXXX";
 
 /* Write our stream of machine+args, with QEMU's clock fields when rtc is
  * given; 0, or VMC_EUNSUPPORTED when some part is not modelled (no file). */
+/* The case being checked runs without -nodefaults (QEMU's default devices). */
+static bool case_defaults;
+
 static int write_ours(const char *machine, char **args, const tu_rtc_clock *rtc,
                       const char *file)
 {
     GPtrArray *argv = g_ptr_array_new();
     g_ptr_array_add(argv, "-M");
     g_ptr_array_add(argv, (char *)machine);
-    g_ptr_array_add(argv, "-nodefaults");
+    if (!case_defaults) {
+        g_ptr_array_add(argv, "-nodefaults");
+    }
     for (int i = 0; args[i]; i++) {
         g_ptr_array_add(argv, args[i]);
     }
@@ -112,7 +117,8 @@ static void check_case(const char *label, const char *machine, char **args,
     snprintf(fresh, sizeof(fresh), "%s/%s-fresh.mig", tmpdir, label);
     snprintf(clocked, sizeof(clocked), "%s/%s-clocked.mig", tmpdir, label);
 
-    qr_config cfg = { .machine = machine, .args = (const char *const *)args };
+    qr_config cfg = { .machine = machine, .args = (const char *const *)args,
+                      .defaults = case_defaults };
     if (!qemu_file) {
         qr_qemu *q;
         if (qr_start(&q, &cfg) < 0 || qr_migrate_to_file(q, made, NULL) < 0) {
@@ -210,6 +216,21 @@ static char *subst_tmp(const char *a)
     return tu_subst(a, "{tmp}", tmpdir);
 }
 
+static bool never_ran(json_object *cfg)
+{
+    json_object *v;
+    if (json_object_object_get_ex(cfg, "run_ms", &v) && json_object_get_int(v)) {
+        return false;
+    }
+    static const char *const changes[] = { "hotplug", "unplug", "pci_writes", "steps" };
+    for (int k = 0; k < 4; k++) {
+        if (json_object_object_get_ex(cfg, changes[k], &v) && json_object_array_length(v)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void test_corpus_fresh(void **state)
 {
     (void)state;
@@ -220,7 +241,7 @@ static void test_corpus_fresh(void **state)
         json_object *s = json_object_array_get_idx(streams, i), *cfg, *v;
         const char *cat = json_object_get_string(json_object_object_get(s, "category"));
         if (!cat || !g_str_has_prefix(cat, "fresh-") ||
-            !json_object_object_get_ex(s, "config", &cfg) || !tu_scenario_never_ran(cfg)) {
+            !json_object_object_get_ex(s, "config", &cfg) || !never_ran(cfg)) {
             continue;
         }
         if ((int)(k++ % (size_t)nshards) != shard) {
@@ -295,6 +316,7 @@ typedef struct device_case {
     char boards;
     const char *args;
     const char *refuse;
+    bool defaults;       /* without -nodefaults: QEMU's default devices */
 } device_case;
 
 #define DRIVE0 "-drive if=none,id=d0,file={tmp}/d0.raw,format=raw"
@@ -390,6 +412,23 @@ static const device_case device_cases[] = {
     { "pvpanic", 'b', "-device pvpanic", NULL },
     { "pvpanic-pci", 'b', "-device pvpanic-pci", NULL },
     { "pci-testdev", 'b', "-device pci-testdev", NULL },
+    /* QEMU's default devices (no -nodefaults) and the legacy options that
+     * add devices (board_defaults.c) */
+    { "defaults", 'b', "-m 128", NULL, true },
+    { "defaults-vga-cirrus", 'b', "-vga cirrus", NULL, true },
+    { "defaults-vga-none", 'b', "-vga none", NULL, true },
+    { "defaults-nic-rtl8139", 'b', "-nic user,model=rtl8139", NULL, true },
+    { "defaults-net-nic-user", 'b', "-net nic -net user", NULL, true },
+    { "defaults-cdrom", 'b', "-cdrom {tmp}/d0.raw", NULL, true },
+    { "defaults-hda", 'b', "-hda {tmp}/d1.raw", NULL, true },
+    { "defaults-usb", 'i', "-usb -usbdevice tablet", NULL, true },
+    { "defaults-usb-q35", 'q', "-usb", "EHCI controllers with companions", true },
+    { "defaults-serial-parallel", 'b', "-serial null -parallel none", NULL, true },
+    { "defaults-drive-ide", 'b', "-drive if=ide,id=hd,file={tmp}/d2.raw,format=raw,index=1",
+      NULL, true },
+    { "defaults-device-vga", 'b', "-device VGA -device e1000", NULL, true },
+    { "nodefaults-legacy", 'b', "-vga std -serial null -net nic,model=rtl8139 -net user",
+      NULL },
     /* guest RAM from a memory backend: its RAM block is named after the
      * backend ("/objects/ID" for file and memfd backends on types <= 3.1) */
     { "memory-backend-ram", 'b',
@@ -435,6 +474,7 @@ static void test_device_matrix(void **state)
             char label[200];
             snprintf(label, sizeof(label), "%s--%s", machine, c->name);
             char **argv = g_strsplit(args, " ", -1);
+            case_defaults = c->defaults;
             if (c->refuse) {
                 char out[700];
                 snprintf(out, sizeof(out), "%s/%s.mig", tmpdir, label);
@@ -447,6 +487,7 @@ static void test_device_matrix(void **state)
             } else {
                 check_case(label, machine, argv, NULL);
             }
+            case_defaults = false;
             g_strfreev(argv);
             g_free(args);
             checked++;

@@ -447,6 +447,9 @@ static int spawn(qr_qemu **out, const qr_config *cfg)
     static const char *const fixed[] = { "-accel", "tcg", "-display", "none", "-nodefaults",
                                          "-no-user-config", "-S", "-qmp" };
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        if (cfg->defaults && strcmp(fixed[i], "-nodefaults") == 0) {
+            continue;   /* QEMU's default devices */
+        }
         argv[n++] = fixed[i];
     }
     argv[n++] = qmparg;

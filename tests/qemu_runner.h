@@ -37,6 +37,7 @@ typedef struct qr_config {
     int incoming;               /* add -incoming defer (destination side) */
     int trace_sections;         /* trace qemu_loadvm_state_section_startfull to a file */
     int timeout_ms;             /* hard timeout of each step; 0: QR_DEFAULT_TIMEOUT_MS */
+    int defaults;               /* no -nodefaults: QEMU's default devices */
 } qr_config;
 
 /* One QEMU_VM_SECTION_START/FULL header QEMU read, as in the corpus' qemu_sections. */

@@ -24,6 +24,8 @@ extern "C" {
 typedef struct vmc_qopts vmc_qopts;
 
 size_t vmc_qopts_count(const vmc_qopts *o);
+/* The option's argument as it was given to vmc_qopts_parse, or NULL. */
+const char *vmc_qopts_text(const vmc_qopts *o);
 const char *vmc_qopts_key(const vmc_qopts *o, size_t i);
 const char *vmc_qopts_value(const vmc_qopts *o, size_t i);
 /* Value of the last occurrence of key, or NULL. */

@@ -5,6 +5,7 @@
  * all zeros.  The RTC is in fresh_rtc.c.
  */
 #include "devices/fresh_internal.h"
+#include "machine-types/board_defaults.h"
 #include "devices/fresh_util.h"
 
 #define NANOSECONDS_PER_SECOND 1000000000ull
@@ -104,6 +105,14 @@ int vmc_fresh_fdc(const vmc_fresh_ctx *fc, vmc_state *st)
     vmc_fresh_u(st, 1, "state.data_len");   /* fdctrl_to_command_phase */
     vmc_fresh_u(st, FD_CONFIG_EIS | FD_CONFIG_EFIFO, "state.config");
     vmc_fresh_u(st, MAX_FD, "state.num_floppies");
+    /* fd_recalibrate() at reset: sector 1 on a drive that exists */
+    int fd[2];
+    vmc_board_defaults_floppy_types(fc->m, fd);
+    for (int i = 0; i < MAX_FD; i++) {
+        if (fd[i]) {
+            vmc_fresh_u(st, 1, "state.drives[%d].sect", i);
+        }
+    }
     return 0;
 }
 

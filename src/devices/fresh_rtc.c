@@ -27,6 +27,7 @@
  * first runs.
  */
 #include "devices/fresh_internal.h"
+#include "machine-types/board_defaults.h"
 #include "devices/fresh_util.h"
 
 #include <stdlib.h>
@@ -116,7 +117,7 @@ static int below_4g(const vmc_fresh_ctx *fc, uint64_t *below, uint64_t *above)
 
 static int cmos_memory(const vmc_fresh_ctx *fc, uint8_t *c)
 {
-    uint64_t below, above;
+    uint64_t below = 0, above = 0;
     int rc = below_4g(fc, &below, &above);
     if (rc) {
         return rc;
@@ -142,8 +143,11 @@ static int cmos_memory(const vmc_fresh_ctx *fc, uint8_t *c)
      * 0x38 bit 0 = !fd_bootchk */
     c[0x3d] = 0x1 << 4 | 0x2;
     c[0x38] = 0x3 << 4;
-    /* FPU and PS/2 mouse; no floppy drives (0x10) */
-    c[REG_EQUIPMENT_BYTE] = 0x02 | 0x04;
+    /* FPU and PS/2 mouse; the board's floppy drives (pc_cmos_init_floppy) */
+    int fd[2];
+    int nfd = vmc_board_defaults_floppy_types(fc->m, fd);
+    c[0x10] = (uint8_t)(fd[0] << 4 | fd[1]);
+    c[REG_EQUIPMENT_BYTE] = 0x02 | 0x04 | (nfd ? 0x01 | (nfd - 1) << 6 : 0);
     /* number of CPUs at boot - 1 (x86_rtc_set_cpus_count) */
     c[0x5f] = fc->m->smp_cpus > 0xff ? 0 : (uint8_t)(fc->m->smp_cpus - 1);
     return 0;
@@ -158,15 +162,8 @@ static const char *unmodelled_option(const vmc_fresh_ctx *fc)
         if (strcmp(o, "rtc") == 0) {
             return "an RTC with -rtc options";
         }
-        if (!strcmp(o, "fda") || !strcmp(o, "fdb") || !strcmp(o, "hda") || !strcmp(o, "hdb")) {
-            return "the CMOS disk entries of -fda/-fdb/-hda/-hdb";
-        }
-    }
-    for (size_t i = 0; i < vmc_cmdline_backend_count(cl); i++) {
-        const char *ifv = vmc_qopts_get(vmc_cmdline_backend(cl, i), "if");
-        if (strcmp(vmc_cmdline_backend_kind(cl, i), "drive") == 0 &&
-            (!ifv || strcmp(ifv, "none") != 0)) {
-            return "the CMOS disk entries of -drive without if=none";
+        if (!strcmp(o, "fda") || !strcmp(o, "fdb")) {
+            return "the CMOS entries of -fda/-fdb";
         }
     }
     for (size_t i = 0; i < vmc_cmdline_device_count(cl); i++) {

@@ -10,6 +10,7 @@
  */
 #include "machine-types/acpi_build.h"
 #include "common/error_internal.h"
+#include "machine-types/board_defaults.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,9 +87,35 @@ static int fdc_aml(vmc_model *m, A *scope)
     A *dev = vmc_aml_device("FDC0");
     vmc_aml_append(dev, vmc_aml_name_decl("_HID", vmc_aml_eisaid("PNP0700")));
     vmc_aml_append(dev, vmc_aml_name_decl("_CRS", crs));
-    /* _FDE: four drive-present words (none) and "tape never present" (2) */
+    /* the board's drives: FLPx with _FDI (drive limits of the type); then
+     * _FDE: four drive-present words and "tape never present" (2) */
+    int types[2];
+    vmc_board_defaults_floppy_types(m, types);
     uint8_t fde[20] = {0};
     fde[16] = 2;
+    for (int i = 0; i < 2; i++) {
+        /* cmos type: 2 = 1.2M, 4 = 1.44M, 5 = 2.88M; max cylinder, sector, head */
+        int maxc = types[i] == 5 ? 79 : 82, maxs = types[i] == 5 ? 48 : types[i] == 4 ? 24 : 20;
+        if (!types[i]) {
+            continue;
+        }
+        fde[4 * i] = 1;
+        A *flp = vmc_aml_device("FLP%c", 'A' + i);
+        vmc_aml_append(flp, vmc_aml_name_decl("_ADR", I((uint64_t)i)));
+        A *fdi = vmc_aml_package(16);
+        static const uint8_t tail[11] = { 0xaf, 0x02, 0x25, 0x02, 0x12, 0x1b, 0xff, 0x6c,
+                                          0xf6, 0x0f, 0x08 };
+        vmc_aml_append(fdi, I((uint64_t)i));
+        vmc_aml_append(fdi, I((uint64_t)types[i]));
+        vmc_aml_append(fdi, I((uint64_t)maxc));
+        vmc_aml_append(fdi, I((uint64_t)maxs));
+        vmc_aml_append(fdi, I(1));
+        for (int k = 0; k < 11; k++) {
+            vmc_aml_append(fdi, I(tail[k]));
+        }
+        vmc_aml_append(flp, vmc_aml_name_decl("_FDI", fdi));
+        vmc_aml_append(dev, flp);
+    }
     vmc_aml_append(dev, vmc_aml_name_decl("_FDE", vmc_aml_buffer(sizeof(fde), fde)));
     vmc_aml_append(scope, dev);
     return 0;
@@ -192,27 +219,57 @@ static int pvpanic_aml(vmc_mdev *d, A *scope)
     return 0;
 }
 
+static int isa_devices_aml(vmc_model *m, A *scope, bool board);
+
 int vmc_acpi_isa_aml(const vmc_acpi_info *in, vmc_aml *scope)
 {
     vmc_model *m = in->m;
-    /* -device ISA devices, newest first */
-    unsigned nserial = 0, nparallel = 0;
-    for (size_t i = 0; i < m->devices->len; i++) {
-        vmc_mdev *d = g_ptr_array_index(m->devices, i);
-        bool isa = d->opts && d->bus && d->bus->kind == VMC_BUS_ISA;
-        nserial += isa && !strcmp(d->type, "isa-serial");
-        nparallel += isa && !strcmp(d->type, "isa-parallel");
+    /* -device ISA devices, newest first; then the board's i8042 and floppy
+     * controller, its parallel and serial ports (created before them) and
+     * the RTC */
+    int rc = isa_devices_aml(m, scope, false);
+    if (rc) {
+        return rc;
     }
+    i8042_aml(m, scope);
+    if (!in->q35 && (rc = fdc_aml(m, scope))) {
+        return rc;
+    }
+    if ((rc = isa_devices_aml(m, scope, true))) {
+        return rc;
+    }
+    rtc_aml(m, scope);
+    return 0;
+}
+
+/* The i-th device of d's type in realize order (the realize functions'
+ * static index). */
+static unsigned realize_index(vmc_model *m, vmc_mdev *d)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < m->devices->len; i++) {
+        vmc_mdev *o = g_ptr_array_index(m->devices, i);
+        if (o == d) {
+            break;
+        }
+        n += o->bus && o->bus->kind == VMC_BUS_ISA && !strcmp(o->type, d->type);
+    }
+    return n;
+}
+
+static int isa_devices_aml(vmc_model *m, A *scope, bool board)
+{
     for (size_t i = m->devices->len; i-- > 0;) {
         vmc_mdev *d = g_ptr_array_index(m->devices, i);
-        if (!d->opts || !d->bus || d->bus->kind != VMC_BUS_ISA) {
+        if (!d->opts || !d->bus || d->bus->kind != VMC_BUS_ISA ||
+            vmc_board_defaults_is_board_device(m, d) != board) {
             continue;
         }
         int rc;
         if (!strcmp(d->type, "isa-serial")) {
-            rc = serial_aml(d, --nserial, scope);
+            rc = serial_aml(d, realize_index(m, d), scope);
         } else if (!strcmp(d->type, "isa-parallel")) {
-            rc = parallel_aml(d, --nparallel, scope);
+            rc = parallel_aml(d, realize_index(m, d), scope);
         } else if (!strcmp(d->type, "pvpanic")) {
             rc = pvpanic_aml(d, scope);
         } else {
@@ -224,14 +281,6 @@ int vmc_acpi_isa_aml(const vmc_acpi_info *in, vmc_aml *scope)
             return rc;
         }
     }
-    i8042_aml(m, scope);
-    if (!in->q35) {
-        int rc = fdc_aml(m, scope);
-        if (rc) {
-            return rc;
-        }
-    }
-    rtc_aml(m, scope);
     return 0;
 }
 

@@ -367,9 +367,9 @@ static int check_devices(vmc_acpi_info *in)
         }
     }
     /* devices the board adds or drops on request (USB controller, i8042) */
-    if (str_bool(machine_opt(m, "usb"), false) || !str_bool(machine_opt(m, "i8042"), true)) {
+    if (!str_bool(machine_opt(m, "i8042"), true)) {
         return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, "-machine",
-                             "ACPI tables: -machine usb=on / i8042=off are not modelled");
+                             "ACPI tables: -machine i8042=off is not modelled");
     }
     const char *acpi = machine_opt(m, "acpi");
     if (acpi && !str_bool(acpi, true) && strcmp(acpi, "auto")) {

@@ -8,6 +8,7 @@
  * section ids of real streams (tests/test_model_sections.c).
  */
 #include "machine-types/model_internal.h"
+#include "machine-types/board_defaults.h"
 #include "devices/devmodel.h"
 #include "devices/registry.h"
 #include "common/error_internal.h"
@@ -73,11 +74,15 @@ static void register_pci_host(vmc_model *m, const char *host_type)
 }
 
 /* ISA and system devices both boards create (pc_basic_device_init & co). */
-static void register_isa_devices(vmc_model *m, bool fdc)
+static int register_isa_devices(vmc_model *m, bool fdc)
 {
+    int rc;
     vmc_model_register(m, NULL, "i8259", vmsd_version("i8259", 1), -1, -1, VMC_PRI_DEFAULT, true);
     vmc_model_register(m, NULL, "i8259", vmsd_version("i8259", 1), -1, -1, VMC_PRI_DEFAULT, true);
     vmc_model_register(m, NULL, "ioapic", vmsd_version("ioapic", 3), 0, -1, VMC_PRI_DEFAULT, true);
+    if (!m->q35 && (rc = vmc_board_defaults_vga(m))) {   /* pc_vga_init (i440fx) */
+        return rc;
+    }
     if (machine_opt_bool(m, "hpet", true)) {
         vmc_model_register(m, NULL, "hpet", vmsd_version("hpet", 2), 0, -1, VMC_PRI_DEFAULT, true);
     }
@@ -90,6 +95,9 @@ static void register_isa_devices(vmc_model *m, bool fdc)
     }
     bool pcspk_mig = vmc_model_prop_bool(m, "isa-pcspk", "migrate", true);
     vmc_model_register(m, NULL, "pcspk", 1, -1, -1, VMC_PRI_DEFAULT, pcspk_mig);
+    if ((rc = vmc_board_defaults_superio(m))) {   /* serial and parallel ports */
+        return rc;
+    }
     if (fdc) {
         vmc_model_register(m, NULL, "fdc", vmsd_version("fdc", 2), -1, -1, VMC_PRI_DEFAULT, true);
     }
@@ -101,6 +109,7 @@ static void register_isa_devices(vmc_model *m, bool fdc)
         vmc_model_register(m, NULL, "vmmouse", 0, -1, -1, VMC_PRI_DEFAULT, true);
     }
     vmc_model_register(m, NULL, "port92", 1, -1, -1, VMC_PRI_DEFAULT, true);
+    return 0;
 }
 
 static void register_smbus(vmc_model *m)
@@ -153,6 +162,10 @@ static bool short_root_bus(vmc_model *m, const char *host)
 
 static int build_q35(vmc_model *m)
 {
+    /* acpi=off: acpi_setup() builds no tables */
+    bool acpi = !vmc_qopts_get(vmc_cmdline_machine(m->cl), "acpi") ||
+                machine_opt_bool(m, "acpi", true);
+    add_board_ram(m, acpi && class_bool(m, "has_acpi_build", true));   /* pc_memory_init */
     register_cpus(m);
     vmc_model_register(m, NULL, "fw_cfg", vmsd_version("fw_cfg", 2), 0, -1, VMC_PRI_DEFAULT, true);
     vmc_mbus *root = vmc_model_new_bus(m, NULL, "pcie.0", VMC_BUS_PCIE);
@@ -175,7 +188,9 @@ static int build_q35(vmc_model *m)
         return rc;
     }
     vmc_model_new_bus(m, lpc, "isa.0", VMC_BUS_ISA);
-    register_isa_devices(m, false);
+    if ((rc = register_isa_devices(m, false))) {
+        return rc;
+    }
     if (machine_opt_bool(m, "sata", true)) {
         vmc_mdev *ahci = root_pci_device(m, root, "ich9-ahci", (0x1f << 3) | 2);
         e = vmc_model_register(m, ahci, "ich9_ahci", vmsd_version("ich9_ahci", 1), 0, -1,
@@ -189,6 +204,9 @@ static int build_q35(vmc_model *m)
             vmc_model_new_bus(m, ahci, name, VMC_BUS_IDE);
         }
     }
+    if ((rc = vmc_board_defaults_ide(m)) || (rc = vmc_board_defaults_usb(m))) {
+        return rc;
+    }
     if (machine_opt_bool(m, "smbus", true)) {
         vmc_model_register(m, NULL, "i2c_bus", 1, -1, -1, VMC_PRI_DEFAULT, true);
         vmc_mdev *smb = root_pci_device(m, root, "ICH9-SMB", (0x1f << 3) | 3);
@@ -199,15 +217,17 @@ static int build_q35(vmc_model *m)
         }
         register_smbus(m);
     }
-    /* acpi=off: acpi_setup() builds no tables */
-    bool acpi = !vmc_qopts_get(vmc_cmdline_machine(m->cl), "acpi") ||
-                machine_opt_bool(m, "acpi", true);
-    add_board_ram(m, acpi && class_bool(m, "has_acpi_build", true));
+    if ((rc = vmc_board_defaults_vga(m)) || (rc = vmc_board_defaults_nics(m))) {
+        return rc;
+    }
     return 0;
 }
 
 static int build_i440fx(vmc_model *m)
 {
+    bool acpi = !vmc_qopts_get(vmc_cmdline_machine(m->cl), "acpi") ||
+                machine_opt_bool(m, "acpi", true);
+    add_board_ram(m, acpi && class_bool(m, "has_acpi_build", true));   /* pc_memory_init */
     register_cpus(m);
     vmc_model_register(m, NULL, "fw_cfg", vmsd_version("fw_cfg", 2), 0, -1, VMC_PRI_DEFAULT, true);
     vmc_mbus *root = vmc_model_new_bus(m, NULL, "pci.0", VMC_BUS_PCI);
@@ -230,7 +250,9 @@ static int build_i440fx(vmc_model *m)
         return rc;
     }
     vmc_model_new_bus(m, piix3, "isa.0", VMC_BUS_ISA);
-    register_isa_devices(m, true);
+    if ((rc = register_isa_devices(m, true)) || (rc = vmc_board_defaults_nics(m))) {
+        return rc;
+    }
     vmc_mdev *ide = root_pci_device(m, root, "piix3-ide", (1 << 3) | 1);
     e = vmc_model_register(m, ide, "ide", vmsd_version("ide", 3), 0, -1, VMC_PRI_DEFAULT, true);
     if ((rc = vmc_devmodel_realize_board(m, ide, e->idstr))) {
@@ -238,8 +260,9 @@ static int build_i440fx(vmc_model *m)
     }
     vmc_model_new_bus(m, ide, "ide.0", VMC_BUS_IDE);
     vmc_model_new_bus(m, ide, "ide.1", VMC_BUS_IDE);
-    bool acpi = !vmc_qopts_get(vmc_cmdline_machine(m->cl), "acpi") ||
-                machine_opt_bool(m, "acpi", true);
+    if ((rc = vmc_board_defaults_ide(m)) || (rc = vmc_board_defaults_usb(m))) {
+        return rc;
+    }
     if (acpi) {
         vmc_model_register(m, NULL, "i2c_bus", 1, -1, -1, VMC_PRI_DEFAULT, true);
         vmc_mdev *pm = root_pci_device(m, root, "PIIX4_PM", (1 << 3) | 3);
@@ -250,22 +273,15 @@ static int build_i440fx(vmc_model *m)
         }
         register_smbus(m);
     }
-    add_board_ram(m, acpi && class_bool(m, "has_acpi_build", true));
     return 0;
 }
 
 int vmc_board_pc_build(vmc_model *m)
 {
-    if (!vmc_cmdline_nodefaults(m->cl)) {
-        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, "-nodefaults",
-                             "the default devices QEMU adds without -nodefaults (VGA, NIC, "
-                             "serial, parallel, CD-ROM, floppy) are not modelled yet: add "
-                             "-nodefaults and the devices you use");
+    /* default devices and legacy device options: board_defaults.c */
+    int rc = vmc_board_defaults_early(m);
+    if (!rc) {
+        rc = m->q35 ? build_q35(m) : build_i440fx(m);
     }
-    if (vmc_cmdline_legacy_count(m->cl)) {
-        return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, vmc_cmdline_legacy_option(m->cl, 0),
-                             "option -%s is not modelled yet; use -device",
-                             vmc_cmdline_legacy_option(m->cl, 0));
-    }
-    return m->q35 ? build_q35(m) : build_i440fx(m);
+    return rc ? rc : vmc_board_defaults_usbdevices(m);
 }

@@ -1,6 +1,7 @@
 /* QEMU command-line parsing; see include/vmcompat/cmdline.h. */
 #include "vmcompat/cmdline.h"
 #include "common/error_internal.h"
+#include "machine-types/board_defaults.h"
 
 #include <glib.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 struct vmc_qopts {
     GPtrArray *keys;     /* char* */
     GPtrArray *values;   /* char* */
+    char *text;          /* as given (vmc_qopts_parse), or NULL */
 };
 
 static vmc_qopts *qopts_new(void)
@@ -24,6 +26,7 @@ void vmc_qopts_free(vmc_qopts *o)
     if (o) {
         g_ptr_array_free(o->keys, TRUE);
         g_ptr_array_free(o->values, TRUE);
+        g_free(o->text);
         g_free(o);
     }
 }
@@ -35,6 +38,7 @@ static void qopts_add(vmc_qopts *o, const char *k, const char *v)
 }
 
 size_t vmc_qopts_count(const vmc_qopts *o) { return o->keys->len; }
+const char *vmc_qopts_text(const vmc_qopts *o) { return o ? o->text : NULL; }
 const char *vmc_qopts_key(const vmc_qopts *o, size_t i) { return g_ptr_array_index(o->keys, i); }
 const char *vmc_qopts_value(const vmc_qopts *o, size_t i)
 {
@@ -112,6 +116,7 @@ int vmc_qopts_parse(vmc_qopts **out, const char *text, const char *implied_key)
 {
     vmc_qopts *o = qopts_new();
     parse_into(o, text, implied_key);
+    o->text = g_strdup(text);
     *out = o;
     return 0;
 }
@@ -129,6 +134,7 @@ struct vmc_cmdline {
     GPtrArray *globals;   /* char*[3] triples, flattened */
     GArray *backends;     /* backend */
     GPtrArray *legacy;    /* option, arg pairs, flattened */
+    GPtrArray *adopted;   /* vmc_qopts* the machine model made up (board_defaults.h) */
     bool nodefaults;
     char *uuid;
     char *incoming;
@@ -153,6 +159,9 @@ void vmc_cmdline_free(vmc_cmdline *c)
     }
     g_array_free(c->backends, TRUE);
     g_ptr_array_free(c->legacy, TRUE);
+    if (c->adopted) {
+        g_ptr_array_free(c->adopted, TRUE);
+    }
     g_free(c->uuid);
     g_free(c->incoming);
     g_free(c);
@@ -269,6 +278,31 @@ static int add_global(vmc_cmdline *c, const char *arg)
     return rc;
 }
 
+/*
+ * -hda..-hdd FILE and -cdrom FILE are -drive options too (drive_add: IDE
+ * index 0-3, the CD-ROM at index 2), in command-line order with the
+ * -drive ones; the id is the one QEMU gives them on the pc machines.
+ */
+static void add_legacy_drive(vmc_cmdline *c, const char *name, const char *arg)
+{
+    static const char *const opts[] = { "hda", "hdb", "hdc", "hdd", "cdrom" };
+    static const char *const ids[] = { "ide0-hd0", "ide0-hd1", "ide1-hd0", "ide1-hd1",
+                                       "ide1-cd0" };
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(name, opts[i]) != 0) {
+            continue;
+        }
+        backend b = { .kind = g_strdup("drive"), .opts = qopts_new() };
+        qopts_add(b.opts, "file", arg);
+        char index[2] = { (char)('0' + (i == 4 ? 2 : i)), 0 };
+        qopts_add(b.opts, "index", index);
+        qopts_add(b.opts, "media", i == 4 ? "cdrom" : "disk");
+        qopts_add(b.opts, "if", "ide");
+        qopts_add(b.opts, "id", ids[i]);
+        g_array_append_val(c->backends, b);
+    }
+}
+
 int vmc_cmdline_parse(vmc_cmdline **out, int argc, const char *const *argv)
 {
     vmc_cmdline *c = g_new0(vmc_cmdline, 1);
@@ -286,6 +320,7 @@ int vmc_cmdline_parse(vmc_cmdline **out, int argc, const char *const *argv)
             /* QEMU treats a bare word as -hda */
             g_ptr_array_add(c->legacy, g_strdup("hda"));
             g_ptr_array_add(c->legacy, g_strdup(a));
+            add_legacy_drive(c, "hda", a);
             continue;
         }
         const char *name = a + 1 + (a[1] == '-');
@@ -367,6 +402,7 @@ int vmc_cmdline_parse(vmc_cmdline **out, int argc, const char *const *argv)
         case O_LEGACY:
             g_ptr_array_add(c->legacy, g_strdup(name));
             g_ptr_array_add(c->legacy, g_strdup(arg ? arg : ""));
+            add_legacy_drive(c, name, arg);
             break;
         case O_NODEFAULTS:
             c->nodefaults = true;
@@ -476,3 +512,21 @@ const char *vmc_cmdline_legacy_arg(const vmc_cmdline *c, size_t i)
 bool vmc_cmdline_nodefaults(const vmc_cmdline *c) { return c->nodefaults; }
 const char *vmc_cmdline_uuid(const vmc_cmdline *c) { return c->uuid; }
 const char *vmc_cmdline_incoming(const vmc_cmdline *c) { return c->incoming; }
+
+void vmc_cmdline_adopt_qopts(vmc_cmdline *c, vmc_qopts *o)
+{
+    if (!c->adopted) {
+        c->adopted = g_ptr_array_new_with_free_func((GDestroyNotify)vmc_qopts_free);
+    }
+    g_ptr_array_add(c->adopted, o);
+}
+
+bool vmc_cmdline_adopted_qopts(const vmc_cmdline *c, const vmc_qopts *o)
+{
+    for (size_t i = 0; c->adopted && i < c->adopted->len; i++) {
+        if (g_ptr_array_index(c->adopted, i) == o) {
+            return true;
+        }
+    }
+    return false;
+}
