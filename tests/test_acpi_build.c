@@ -84,7 +84,7 @@ static int extract_blobs(const uint8_t *stream, size_t len, stream_blobs *out, c
         }
     }
     if (rc < 0 && !ret) {
-        snprintf(err, errlen, "stream error: %s", vmc_error_last()->message);
+        snprintf(err, errlen, "stream error: %.200s", vmc_error_last()->message);
         ret = -1;
     }
     vmc_reader_free(rd);

@@ -265,7 +265,40 @@ static int place_pci(vmc_model *m, vmc_mdev *d, vmc_mbus *bus, const vmc_qopts *
     return 0;
 }
 
+static int add_cli_device(vmc_model *m, const vmc_qopts *o);
+
+/*
+ * QEMU names a -device option in its errors by the whole argument
+ * ("-device igb,netdev=n0: ..."); the models name it by its driver.
+ */
+static void name_option_as_given(const vmc_qopts *o, const char *type)
+{
+    const char *text = vmc_qopts_text(o);
+    const vmc_error *e = vmc_error_last();
+    char prefix[300];
+    snprintf(prefix, sizeof(prefix), "qemu-system-x86_64: -device %s: ", type ? type : "");
+    if (!text || !type || strcmp(text, type) == 0 || !g_str_has_prefix(e->message, prefix)) {
+        return;
+    }
+    char *rest = g_strdup(e->message + strlen(prefix));
+    char section[sizeof(e->section)], field[sizeof(e->field)];
+    snprintf(section, sizeof(section), "%s", e->section);
+    snprintf(field, sizeof(field), "%s", e->field);
+    vmc_error_set(e->code, e->offset, section[0] ? section : NULL, field[0] ? field : NULL,
+                  "qemu-system-x86_64: -device %s: %s", text, rest);
+    g_free(rest);
+}
+
 int vmc_model_add_cli_device(vmc_model *m, const vmc_qopts *o)
+{
+    int rc = add_cli_device(m, o);
+    if (rc) {
+        name_option_as_given(o, vmc_qopts_get(o, "driver"));
+    }
+    return rc;
+}
+
+static int add_cli_device(vmc_model *m, const vmc_qopts *o)
 {
     const char *type = vmc_qopts_get(o, "driver");
     const vmc_devmodel *dm = vmc_devmodel_find(type);

@@ -334,7 +334,7 @@ static int plug(vmc_model *m, vmc_mdev *d, bool auto_hub)
     const usbdev_info *info = find_usbdev(d->type);
     vmc_mbus *bus = d->bus;
     vmc_mdev *hcd = bus->parent;
-    unsigned speed;
+    unsigned speed = 0;
     int rc = device_speed(d, &speed);
     if (rc) {
         return rc;

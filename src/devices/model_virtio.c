@@ -514,7 +514,7 @@ static int scsi_disk_realize(vmc_model *m, vmc_mdev *d)
         return vmc_error_set(VMC_EUSAGE, -1, NULL, d->type,
                              "qemu-system-x86_64: -device %s: drive property not set", d->type);
     }
-    scsi_addr a;
+    scsi_addr a = { 0 };
     int rc = scsi_address(d, &a);
     if (rc) {
         return rc;

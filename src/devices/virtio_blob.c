@@ -119,7 +119,7 @@ static int decode_pci_dev(vmc_decode_ctx *dc, vmc_value *blob, unsigned *msix_ve
     pci->offset = vmc_cursor_abs(&dc->cur);
     pci->raw = dc->cur.base + dc->cur.pos;
     size_t old = vmc_decode_path_push(dc, "pci_dev", false);
-    vmc_value *ver;
+    vmc_value *ver = NULL;
     if ((rc = add_leaf(dc, pci, "version_id", "int32 le", 4, &ver))) {
         return rc;
     }
@@ -273,7 +273,7 @@ int vmc_virtio_blob_decode(vmc_decode_ctx *dc, const char *name, const char *out
             return rc;
         }
     }
-    vmc_value *config_len, *num;
+    vmc_value *config_len = NULL, *num = NULL;
     if ((rc = add_leaf(dc, blob, "status", "uint8", 1, NULL)) ||
         (rc = add_leaf(dc, blob, "isr", "uint8", 1, NULL)) ||
         (rc = add_leaf(dc, blob, "queue_sel", "uint16", 2, NULL)) ||
