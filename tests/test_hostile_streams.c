@@ -372,7 +372,7 @@ static void expect_error_containing(const outcome *o, const char *text, const ch
 {
     if (o->rc >= 0 || !strstr(o->err.message, text)) {
         char msg[512];
-        snprintf(msg, sizeof(msg), "%s: expected an error containing \"%s\"", what, text);
+        snprintf(msg, sizeof(msg), "%.200s: expected an error containing \"%.200s\"", what, text);
         report(msg, o);
     }
 }
