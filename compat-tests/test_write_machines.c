@@ -216,21 +216,6 @@ static char *subst_tmp(const char *a)
     return tu_subst(a, "{tmp}", tmpdir);
 }
 
-static bool never_ran(json_object *cfg)
-{
-    json_object *v;
-    if (json_object_object_get_ex(cfg, "run_ms", &v) && json_object_get_int(v)) {
-        return false;
-    }
-    static const char *const changes[] = { "hotplug", "unplug", "pci_writes", "steps" };
-    for (int k = 0; k < 4; k++) {
-        if (json_object_object_get_ex(cfg, changes[k], &v) && json_object_array_length(v)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static void test_corpus_fresh(void **state)
 {
     (void)state;
@@ -241,7 +226,7 @@ static void test_corpus_fresh(void **state)
         json_object *s = json_object_array_get_idx(streams, i), *cfg, *v;
         const char *cat = json_object_get_string(json_object_object_get(s, "category"));
         if (!cat || !g_str_has_prefix(cat, "fresh-") ||
-            !json_object_object_get_ex(s, "config", &cfg) || !never_ran(cfg)) {
+            !json_object_object_get_ex(s, "config", &cfg) || !tu_scenario_never_ran(cfg)) {
             continue;
         }
         if ((int)(k++ % (size_t)nshards) != shard) {
