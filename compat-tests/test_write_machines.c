@@ -156,6 +156,15 @@ static void check_case(const char *label, const char *machine, char **args,
         fail_msg("%s: %s", label, vmc_error_last()->message);
     }
     assert_true(theirs.found && ours.found);
+    /* and the clock fields themselves are QEMU's within the seconds that
+     * passed between its run and ours (-rtc base, clock), when QEMU's
+     * stream was made now (not a corpus stream) */
+    if (qemu_file == made && (llabs(theirs.base_rtc - ours.base_rtc) > 30 ||
+        llabs(theirs.last_update - ours.last_update) > 30 * 1000000000ll)) {
+        fail_msg("%s: RTC clock base_rtc %lld / last_update %lld, QEMU has %lld / %lld", label,
+                 (long long)ours.base_rtc, (long long)ours.last_update,
+                 (long long)theirs.base_rtc, (long long)theirs.last_update);
+    }
     for (size_t i = 0; i < 128; i++) {
         if (!tu_rtc_cmos_clock_byte(i) && theirs.cmos[i] != ours.cmos[i]) {
             fail_msg("%s: CMOS byte 0x%02zx is 0x%02x, QEMU has 0x%02x", label, i,
@@ -414,6 +423,51 @@ static const device_case device_cases[] = {
     { "defaults-device-vga", 'b', "-device VGA -device e1000", NULL, true },
     { "nodefaults-legacy", 'b', "-vga std -serial null -net nic,model=rtl8139 -net user",
       NULL },
+    /* -rtc: the guest's date and the RTC's clock (base, clock, driftfix) */
+    { "rtc-utc-slew", 'b', "-rtc base=utc,driftfix=slew", NULL },
+    { "rtc-localtime", 'b', "-rtc base=localtime", NULL },
+    { "rtc-date-vm", 'b', "-rtc base=2006-06-17T16:01:21,clock=vm", NULL },
+    { "rtc-rt", 'b', "-rtc clock=rt", NULL },
+    /* a command line as libvirt writes it: JSON -object/-device/-blockdev/
+     * -netdev/-audiodev, -rtc, -no-hpet, globals of absent drivers, -cpu
+     * with features, RAM from a memory backend named pc.ram */
+    { "libvirt-q35", 'q',
+      "-machine usb=off,vmport=off,dump-guest-core=off,memory-backend=pc.ram "
+      "-cpu Skylake-Client-IBRS,ss=on,vmx=on,pdcm=on,hypervisor=on,tsc-adjust=on "
+      "-m 128 -object {\"qom-type\":\"memory-backend-ram\",\"id\":\"pc.ram\",\"size\":134217728} "
+      "-overcommit mem-lock=off -smp 2,sockets=2,cores=1,threads=1 "
+      "-uuid 3e3fce45-4f53-4fa7-bb32-11f34168b82b -no-user-config "
+      "-rtc base=utc,driftfix=slew -global kvm-pit.lost_tick_policy=delay -no-hpet -no-shutdown "
+      "-global ICH9-LPC.disable_s3=1 -global ICH9-LPC.disable_s4=1 -boot strict=on "
+      "-device {\"driver\":\"pcie-root-port\",\"port\":16,\"chassis\":1,\"id\":\"pci.1\","
+      "\"bus\":\"pcie.0\",\"multifunction\":true,\"addr\":\"0x2\"} "
+      "-device {\"driver\":\"pcie-root-port\",\"port\":17,\"chassis\":2,\"id\":\"pci.2\","
+      "\"bus\":\"pcie.0\",\"addr\":\"0x2.0x1\"} "
+      "-device {\"driver\":\"pcie-root-port\",\"port\":18,\"chassis\":3,\"id\":\"pci.3\","
+      "\"bus\":\"pcie.0\",\"addr\":\"0x2.0x2\"} "
+      "-device {\"driver\":\"pcie-root-port\",\"port\":19,\"chassis\":4,\"id\":\"pci.4\","
+      "\"bus\":\"pcie.0\",\"addr\":\"0x2.0x3\"} "
+      "-device {\"driver\":\"qemu-xhci\",\"p2\":15,\"p3\":15,\"id\":\"usb\",\"bus\":\"pci.2\","
+      "\"addr\":\"0x0\"} "
+      "-device {\"driver\":\"virtio-serial-pci\",\"id\":\"virtio-serial0\",\"bus\":\"pci.3\","
+      "\"addr\":\"0x0\"} "
+      "-blockdev {\"driver\":\"file\",\"filename\":\"{tmp}/d0.raw\","
+      "\"node-name\":\"libvirt-1-storage\",\"auto-read-only\":true,\"discard\":\"unmap\"} "
+      "-blockdev {\"node-name\":\"libvirt-1-format\",\"read-only\":false,\"driver\":\"raw\","
+      "\"file\":\"libvirt-1-storage\"} "
+      "-device {\"driver\":\"virtio-blk-pci\",\"bus\":\"pci.4\",\"addr\":\"0x0\","
+      "\"drive\":\"libvirt-1-format\",\"id\":\"virtio-disk0\",\"bootindex\":1} "
+      "-netdev {\"type\":\"user\",\"id\":\"hostnet0\"} "
+      "-device {\"driver\":\"virtio-net-pci\",\"netdev\":\"hostnet0\",\"id\":\"net0\","
+      "\"mac\":\"52:54:00:6d:90:02\",\"bus\":\"pci.1\",\"addr\":\"0x0\"} "
+      "-chardev null,id=charserial0 "
+      "-device {\"driver\":\"isa-serial\",\"chardev\":\"charserial0\",\"id\":\"serial0\","
+      "\"index\":0} "
+      "-audiodev {\"id\":\"audio1\",\"driver\":\"none\"} "
+      "-device {\"driver\":\"VGA\",\"id\":\"video0\",\"vgamem_mb\":16,\"bus\":\"pcie.0\","
+      "\"addr\":\"0x1\"} "
+      "-device {\"driver\":\"virtio-balloon-pci\",\"id\":\"balloon0\",\"bus\":\"pcie.0\","
+      "\"addr\":\"0x5\"} -msg timestamp=on", NULL },
     /* guest RAM from a memory backend: its RAM block is named after the
      * backend ("/objects/ID" for file and memfd backends on types <= 3.1) */
     { "memory-backend-ram", 'b',

@@ -29,7 +29,9 @@
 #include "devices/fresh_internal.h"
 #include "machine-types/board_defaults.h"
 #include "devices/fresh_util.h"
+#include "common/error_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -159,9 +161,6 @@ static const char *unmodelled_option(const vmc_fresh_ctx *fc)
     const vmc_cmdline *cl = fc->m->cl;
     for (size_t i = 0; i < vmc_cmdline_legacy_count(cl); i++) {
         const char *o = vmc_cmdline_legacy_option(cl, i);
-        if (strcmp(o, "rtc") == 0) {
-            return "an RTC with -rtc options";
-        }
         if (!strcmp(o, "fda") || !strcmp(o, "fdb")) {
             return "the CMOS entries of -fda/-fdb";
         }
@@ -236,6 +235,71 @@ static int cmos_disks(const vmc_fresh_ctx *fc, uint8_t *c)
     return 0;
 }
 
+/*
+ * -rtc base=utc|localtime|DATE, clock=host|rt|vm (softmmu/rtc.c): the
+ * guest's date at start is the host's (or DATE), read through gmtime or
+ * localtime; last_update and the timers are on the RTC's clock: the host
+ * clock, the host's monotonic clock (QEMU_CLOCK_REALTIME), or the virtual
+ * clock, which is 0 in a machine that never ran.
+ */
+typedef struct rtc_clock {
+    time_t guest_sec;       /* the guest's time at start, seconds since the epoch */
+    bool localtime;
+    int64_t clock_ns;       /* the RTC clock at start (microseconds precision) */
+} rtc_clock;
+
+static int rtc_options(const vmc_fresh_ctx *fc, rtc_clock *out)
+{
+    int64_t host = fc->clock_ns - fc->clock_ns % 1000;
+    out->guest_sec = (time_t)(host / NS_PER_SEC);
+    out->localtime = false;
+    out->clock_ns = host;
+    const char *base = NULL, *clock = NULL;
+    const vmc_cmdline *cl = fc->m->cl;
+    for (size_t i = 0; i < vmc_cmdline_legacy_count(cl); i++) {
+        if (strcmp(vmc_cmdline_legacy_option(cl, i), "rtc") != 0) {
+            continue;
+        }
+        vmc_qopts *o;
+        if (vmc_qopts_parse(&o, vmc_cmdline_legacy_arg(cl, i), "base")) {
+            return vmc_fresh_unsupported(fc, "an -rtc argument that does not parse");
+        }
+        /* later -rtc options override earlier ones, key by key */
+        const char *b = vmc_qopts_get(o, "base"), *c = vmc_qopts_get(o, "clock");
+        if (b) {
+            base = vmc_model_str(fc->m, b);
+        }
+        if (c) {
+            clock = vmc_model_str(fc->m, c);
+        }
+        vmc_qopts_free(o);
+    }
+    if (base && !strcmp(base, "localtime")) {
+        out->localtime = true;
+    } else if (base && strcmp(base, "utc") != 0) {
+        struct tm tm = { 0 };
+        int n = sscanf(base, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                       &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+        if (n != 6 && n != 3) {
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, "-rtc",
+                                 "qemu-system-x86_64: invalid datetime format\n"
+                                 "valid formats: '2006-06-17T16:01:21' or '2006-06-17'");
+        }
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        out->guest_sec = timegm(&tm);
+    }
+    if (clock && !strcmp(clock, "vm")) {
+        out->clock_ns = 0;
+    } else if (clock && !strcmp(clock, "rt")) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t rt = (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+        out->clock_ns = rt - rt % 1000;
+    }
+    return 0;
+}
+
 int vmc_fresh_rtc(const vmc_fresh_ctx *fc, vmc_state *st)
 {
     const char *why = unmodelled_option(fc);
@@ -251,10 +315,20 @@ int vmc_fresh_rtc(const vmc_fresh_ctx *fc, vmc_state *st)
     c[RTC_REG_B] = 0x02;   /* 24-hour, BCD */
     c[RTC_REG_D] = 0x80;
 
-    int64_t host = fc->clock_ns - fc->clock_ns % 1000;
-    time_t sec = (time_t)(host / NS_PER_SEC);
+    rtc_clock rc_;
+    if ((rc = rtc_options(fc, &rc_))) {
+        return rc;
+    }
     struct tm tm;
-    gmtime_r(&sec, &tm);
+    if (rc_.localtime) {
+        tzset();   /* localtime_r need not read TZ itself */
+        localtime_r(&rc_.guest_sec, &tm);
+    } else {
+        gmtime_r(&rc_.guest_sec, &tm);
+    }
+    /* rtc_set_date_from_host: base_rtc is the guest's date taken as UTC */
+    time_t sec = timegm(&tm);
+    int64_t host = rc_.clock_ns;
     /* the PC passes base_year 2000, which rtc_realizefn turns into 0 */
     int year = tm.tm_year + 1900;
     c[RTC_SECONDS] = bcd(tm.tm_sec);

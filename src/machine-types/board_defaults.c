@@ -202,6 +202,29 @@ static int check_net_nic(const char *arg)
     return rc;
 }
 
+/* -rtc [base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none|slew] */
+static bool rtc_option_ok(const char *arg)
+{
+    vmc_qopts *o;
+    if (vmc_qopts_parse(&o, arg, "base")) {
+        vmc_error_clear();
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < vmc_qopts_count(o) && ok; i++) {
+        const char *k = vmc_qopts_key(o, i), *v = vmc_qopts_value(o, i);
+        if (!strcmp(k, "clock")) {
+            ok = !strcmp(v, "host") || !strcmp(v, "rt") || !strcmp(v, "vm");
+        } else if (!strcmp(k, "driftfix")) {
+            ok = !strcmp(v, "none") || !strcmp(v, "slew");
+        } else {
+            ok = !strcmp(k, "base");
+        }
+    }
+    vmc_qopts_free(o);
+    return ok;
+}
+
 int vmc_board_defaults_early(vmc_model *m)
 {
     /* options that do not create devices, or whose devices are modelled */
@@ -215,6 +238,15 @@ int vmc_board_defaults_early(vmc_model *m)
         bool ok = false;
         for (size_t k = 0; known[k]; k++) {
             ok = ok || strcmp(known[k], opt) == 0;
+        }
+        if (!ok && !strcmp(opt, "rtc")) {
+            /* base=, clock=, driftfix=: the RTC's clock fields only (docs/write.md) */
+            ok = rtc_option_ok(arg);
+            if (!ok) {
+                return vmc_error_set(VMC_EUSAGE, -1, NULL, "-rtc",
+                                     "qemu-system-x86_64: -rtc %s: invalid option", arg);
+            }
+            continue;
         }
         if (!ok) {
             return unmodelled(opt, "option -%s is not modelled yet; use -device", opt);

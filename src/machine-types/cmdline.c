@@ -4,6 +4,7 @@
 #include "machine-types/board_defaults.h"
 
 #include <glib.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,8 +78,71 @@ static char *get_token(const char **p, char stop)
     return g_string_free(s, FALSE);
 }
 
+/*
+ * The JSON form of an option argument (-object {"qom-type": ...}, -device
+ * {"driver": ...}, -blockdev, -netdev, -audiodev; libvirt writes these):
+ * members as key=value, nested objects and arrays flattened with dots as
+ * QEMU's keyval does ("file.filename", "hosts.0.host"), booleans on/off,
+ * numbers in decimal.
+ */
+static void add_json_member(vmc_qopts *o, const char *key, json_object *v, int depth)
+{
+    if (depth > 16) {
+        return;
+    }
+    switch (json_object_get_type(v)) {
+    case json_type_object: {
+        json_object_object_foreach(v, k, m) {
+            char *sub = g_strdup_printf("%s.%s", key, k);
+            add_json_member(o, sub, m, depth + 1);
+            g_free(sub);
+        }
+        break;
+    }
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            char *sub = g_strdup_printf("%s.%zu", key, i);
+            add_json_member(o, sub, json_object_array_get_idx(v, i), depth + 1);
+            g_free(sub);
+        }
+        break;
+    case json_type_boolean:
+        qopts_add(o, key, json_object_get_boolean(v) ? "on" : "off");
+        break;
+    case json_type_null:
+        break;
+    default:
+        qopts_add(o, key, json_object_get_string(v));
+        break;
+    }
+}
+
+static int parse_json(vmc_qopts *o, const char *text)
+{
+    json_tokener *tok = json_tokener_new_ex(32);
+    if (!tok) {
+        return -1;
+    }
+    size_t len = strlen(text);
+    json_object *root = len <= INT32_MAX ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
+    bool whole = root && json_tokener_get_parse_end(tok) == len;
+    json_tokener_free(tok);
+    if (!whole || !json_object_is_type(root, json_type_object)) {
+        json_object_put(root);
+        return -1;
+    }
+    json_object_object_foreach(root, k, v) {
+        add_json_member(o, k, v, 0);
+    }
+    json_object_put(root);
+    return 0;
+}
+
 static int parse_into(vmc_qopts *o, const char *text, const char *implied_key)
 {
+    if (text[0] == '{') {
+        return parse_json(o, text);
+    }
     const char *p = text;
     bool first = true;
     while (*p) {
@@ -115,7 +179,12 @@ static int parse_into(vmc_qopts *o, const char *text, const char *implied_key)
 int vmc_qopts_parse(vmc_qopts **out, const char *text, const char *implied_key)
 {
     vmc_qopts *o = qopts_new();
-    parse_into(o, text, implied_key);
+    if (parse_into(o, text, implied_key)) {
+        vmc_qopts_free(o);
+        *out = NULL;
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, NULL,
+                             "qemu-system-x86_64: %s: not a JSON object", text);
+    }
     o->text = g_strdup(text);
     *out = o;
     return 0;
@@ -170,7 +239,7 @@ void vmc_cmdline_free(vmc_cmdline *c)
 /* What each qemu-system-x86_64 7.2 option does here. */
 typedef enum { O_IGNORE = 0, O_MACHINE, O_MEMORY, O_SMP, O_CPU, O_ACCEL, O_ENABLE_KVM, O_DEVICE,
                O_GLOBAL, O_BACKEND, O_LEGACY, O_NODEFAULTS, O_UUID, O_INCOMING,
-               O_UNSUPPORTED } opt_action;
+               O_NO_MACHINE_FLAG, O_UNSUPPORTED } opt_action;
 
 static const struct opt_def {
     const char *name;
@@ -197,7 +266,8 @@ static const struct opt_def {
     { "acpitable", true, O_LEGACY }, { "smbios", true, O_LEGACY }, { "fw_cfg", true, O_LEGACY },
     { "option-rom", true, O_LEGACY }, { "bios", true, O_LEGACY }, { "kernel", true, O_LEGACY },
     { "initrd", true, O_LEGACY }, { "append", true, O_LEGACY }, { "icount", true, O_LEGACY },
-    { "rtc", true, O_LEGACY }, { "no-hpet", false, O_LEGACY }, { "no-acpi", false, O_LEGACY },
+    { "rtc", true, O_LEGACY }, { "no-hpet", false, O_NO_MACHINE_FLAG },
+    { "no-acpi", false, O_NO_MACHINE_FLAG },
     { "mem-path", true, O_LEGACY }, { "mem-prealloc", false, O_LEGACY },
     /* accepted, no effect on migrated state */
     { "display", true, O_IGNORE }, { "nographic", false, O_IGNORE }, { "vnc", true, O_IGNORE },
@@ -243,7 +313,10 @@ static int add_global(vmc_cmdline *c, const char *arg)
     const char *driver = NULL, *prop = NULL, *value = NULL;
     char *d = NULL, *p = NULL, *v = NULL;
     vmc_qopts *o;
-    vmc_qopts_parse(&o, arg, NULL);
+    if (vmc_qopts_parse(&o, arg, NULL)) {
+        return vmc_error_set(VMC_EUSAGE, -1, NULL, "-global",
+                             "qemu-system-x86_64: -global %s: invalid JSON", arg);
+    }
     if (vmc_qopts_get(o, "driver") || vmc_qopts_get(o, "property")) {
         driver = vmc_qopts_get(o, "driver");
         prop = vmc_qopts_get(o, "property");
@@ -359,7 +432,11 @@ int vmc_cmdline_parse(vmc_cmdline **out, int argc, const char *const *argv)
             break;
         case O_ACCEL: {
             vmc_qopts *o;
-            vmc_qopts_parse(&o, arg, "accel");
+            if (vmc_qopts_parse(&o, arg, "accel")) {
+                rc = vmc_error_set(VMC_EUSAGE, -1, NULL, "-accel",
+                                   "qemu-system-x86_64: -accel %s: invalid JSON", arg);
+                break;
+            }
             g_free(c->accel);
             c->accel = g_strdup(vmc_qopts_get(o, "accel"));
             vmc_qopts_free(o);
@@ -371,7 +448,11 @@ int vmc_cmdline_parse(vmc_cmdline **out, int argc, const char *const *argv)
             break;
         case O_DEVICE: {
             vmc_qopts *o;
-            vmc_qopts_parse(&o, arg, "driver");
+            if (vmc_qopts_parse(&o, arg, "driver")) {
+                rc = vmc_error_set(VMC_EUSAGE, -1, NULL, "-device",
+                                   "qemu-system-x86_64: -device %s: invalid JSON", arg);
+                break;
+            }
             if (!vmc_qopts_get(o, "driver")) {
                 vmc_qopts_free(o);
                 rc = vmc_error_set(VMC_EUSAGE, -1, NULL, "-device",
@@ -395,7 +476,12 @@ int vmc_cmdline_parse(vmc_cmdline **out, int argc, const char *const *argv)
                 strcmp(name, "tpmdev") == 0 || strcmp(name, "fsdev") == 0) {
                 implied = "type";
             }
-            vmc_qopts_parse(&b.opts, arg, implied);
+            if (vmc_qopts_parse(&b.opts, arg, implied)) {
+                rc = vmc_error_set(VMC_EUSAGE, -1, NULL, name,
+                                   "qemu-system-x86_64: -%s %s: invalid JSON", name, arg);
+                g_free(b.kind);
+                break;
+            }
             g_array_append_val(c->backends, b);
             break;
         }
@@ -403,6 +489,10 @@ int vmc_cmdline_parse(vmc_cmdline **out, int argc, const char *const *argv)
             g_ptr_array_add(c->legacy, g_strdup(name));
             g_ptr_array_add(c->legacy, g_strdup(arg ? arg : ""));
             add_legacy_drive(c, name, arg);
+            break;
+        case O_NO_MACHINE_FLAG:
+            /* -no-hpet, -no-acpi: the machine property off, where they stand */
+            qopts_add(c->machine, name + 3, "off");
             break;
         case O_NODEFAULTS:
             c->nodefaults = true;
