@@ -93,6 +93,38 @@ static void test_shell(void **state)
     assert_int_equal(vmc_cmdline_parse_shell(&c, "-M 'unterminated"), VMC_EUSAGE);
 }
 
+/* QEMU's JSON form of option arguments, as libvirt writes them: bare as
+ * `ps` shows them, and single-quoted as libvirt's log shows them. */
+static void test_json_options(void **state)
+{
+    (void)state;
+    vmc_cmdline *c;
+    assert_int_equal(vmc_cmdline_parse_shell(&c,
+        "qemu-system-x86_64 -device {\"driver\":\"e1000\",\"id\":\"n 0\",\"x-b\":true,"
+        "\"bootindex\":1} -object '{\"qom-type\":\"memory-backend-ram\",\"id\":\"pc.ram\","
+        "\"size\":1073741824,\"host-nodes\":[0,1],\"policy\":{\"a\":\"it'\\''s\"}}' -m 64"), 0);
+    assert_int_equal(vmc_cmdline_device_count(c), 1);
+    const vmc_qopts *d = vmc_cmdline_device(c, 0);
+    assert_string_equal(vmc_qopts_get(d, "driver"), "e1000");
+    assert_string_equal(vmc_qopts_get(d, "id"), "n 0");           /* a blank inside a string */
+    assert_string_equal(vmc_qopts_get(d, "x-b"), "on");           /* booleans as on/off */
+    assert_string_equal(vmc_qopts_get(d, "bootindex"), "1");      /* numbers in decimal */
+    assert_int_equal(vmc_cmdline_backend_count(c), 1);
+    const vmc_qopts *o = vmc_cmdline_backend(c, 0);
+    assert_string_equal(vmc_qopts_get(o, "qom-type"), "memory-backend-ram");
+    assert_string_equal(vmc_qopts_get(o, "size"), "1073741824");
+    assert_string_equal(vmc_qopts_get(o, "host-nodes.1"), "1");   /* keyval's list syntax */
+    assert_string_equal(vmc_qopts_get(o, "policy.a"), "it's");
+    assert_string_equal(vmc_qopts_get(vmc_cmdline_memory(c), "size"), "64");
+    vmc_cmdline_free(c);
+    /* not an object, or trailing garbage: QEMU's -device refuses it too */
+    const char *bad[] = { "-device", "{\"driver\":\"e1000\"} x" };
+    assert_int_equal(vmc_cmdline_parse(&c, 2, bad), VMC_EUSAGE);
+    const char *arr[] = { "-object", "[1]" };
+    assert_int_equal(vmc_cmdline_parse(&c, 2, arr), 0);   /* "[1]" is keyval, not JSON */
+    vmc_cmdline_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +132,7 @@ int main(void)
         cmocka_unit_test(test_cmdline),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_shell),
+        cmocka_unit_test(test_json_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -533,6 +533,74 @@ static bool is_program_name(const char *w)
            strcmp(base, "kvm") == 0 || strcmp(base, "qemu") == 0;
 }
 
+/*
+ * `ps` shows argv joined by spaces, so a JSON option argument arrives bare
+ * ({"driver":"virtio-net-pci",...}) and a shell would eat its double quotes.
+ * Put single quotes around such words (a '{' starting a word outside
+ * quotes, up to its matching '}' followed by a blank or the end); libvirt
+ * logs already quote them and are left alone.
+ */
+static char *quote_bare_json(const char *text)
+{
+    GString *g = g_string_new(NULL);
+    char quote = 0;
+    for (size_t i = 0; text[i];) {
+        char ch = text[i];
+        bool word_start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
+                          text[i - 1] == '\n';
+        if (!quote && ch == '{' && word_start) {
+            int depth = 0;
+            bool in_str = false;
+            size_t j = i;
+            for (; text[j]; j++) {
+                char c = text[j];
+                if (in_str) {
+                    if (c == '\\' && text[j + 1]) {
+                        j++;
+                    } else if (c == '"') {
+                        in_str = false;
+                    }
+                } else if (c == '"') {
+                    in_str = true;
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                } else if ((c == '}' || c == ']') && --depth == 0) {
+                    break;
+                }
+            }
+            if (text[j] == '}' && (!text[j + 1] || g_ascii_isspace(text[j + 1]))) {
+                g_string_append_c(g, '\'');
+                for (size_t k = i; k <= j; k++) {
+                    if (text[k] == '\'') {
+                        g_string_append(g, "'\\''");
+                    } else {
+                        g_string_append_c(g, text[k]);
+                    }
+                }
+                g_string_append_c(g, '\'');
+                i = j + 1;
+                continue;
+            }
+        }
+        if (quote) {
+            if (ch == quote) {
+                quote = 0;
+            } else if (ch == '\\' && quote == '"' && text[i + 1]) {
+                g_string_append_c(g, ch);
+                ch = text[++i];
+            }
+        } else if (ch == '\'' || ch == '"') {
+            quote = ch;
+        } else if (ch == '\\' && text[i + 1]) {
+            g_string_append_c(g, ch);
+            ch = text[++i];
+        }
+        g_string_append_c(g, ch);
+        i++;
+    }
+    return g_string_free(g, FALSE);
+}
+
 int vmc_cmdline_parse_shell(vmc_cmdline **out, const char *text)
 {
     gint argc = 0;
@@ -541,7 +609,10 @@ int vmc_cmdline_parse_shell(vmc_cmdline **out, const char *text)
     if (!text || !*text) {
         return vmc_cmdline_parse(out, 0, NULL);
     }
-    if (!g_shell_parse_argv(text, &argc, &argv, &err)) {
+    char *quoted = quote_bare_json(text);
+    gboolean split = g_shell_parse_argv(quoted, &argc, &argv, &err);
+    g_free(quoted);
+    if (!split) {
         int rc = vmc_error_set(VMC_EUSAGE, -1, NULL, NULL, "cannot split the command line: %s",
                                err->message);
         g_error_free(err);
