@@ -380,6 +380,7 @@ static const device_case device_cases[] = {
     { "cirrus-vga", 'b', "-device cirrus-vga", NULL },
     { "bochs-display", 'b', "-device bochs-display", NULL },
     { "secondary-vga", 'b', "-device VGA -device secondary-vga", NULL },
+    { "virtio-vga", 'b', "-device virtio-vga", NULL },
     { "qxl-vga", 'b', "-device qxl-vga", NULL },
     /* other */
     { "ivshmem-plain", 'b',
@@ -411,6 +412,7 @@ static const device_case device_cases[] = {
     { "defaults", 'b', "-m 128", NULL, true },
     { "defaults-vga-cirrus", 'b', "-vga cirrus", NULL, true },
     { "defaults-vga-none", 'b', "-vga none", NULL, true },
+    { "defaults-vga-virtio", 'b', "-vga virtio", NULL, true },
     { "defaults-nic-rtl8139", 'b', "-nic user,model=rtl8139", NULL, true },
     { "defaults-net-nic-user", 'b', "-net nic -net user", NULL, true },
     { "defaults-cdrom", 'b', "-cdrom {tmp}/d0.raw", NULL, true },

@@ -40,6 +40,17 @@ int vmc_fresh_vga_pci(const vmc_fresh_ctx *fc, vmc_state *st)
     return 0;
 }
 
+/* virtio-vga's own section: the VGA core of 8 MiB (virtio_vga_base_realize)
+ * after vga_common_reset(); its virtio-gpu has the "virtio-gpu" section */
+int vmc_fresh_virtio_vga(const vmc_fresh_ctx *fc, vmc_state *st)
+{
+    (void)fc;
+    vmc_fresh_u(st, 1, "vga.is_vbe_vmstate");
+    vmc_fresh_u(st, VBE_DISPI_ID5, "vga.vbe_regs[0]");
+    vmc_fresh_u(st, ((8ull << 20) >> 16) - 1, "vga.vbe_bank_mask");
+    return 0;
+}
+
 int vmc_fresh_cirrus_vga(const vmc_fresh_ctx *fc, vmc_state *st)
 {
     if (!fc->dev || strcmp(fc->dev->type, "cirrus-vga") != 0) {

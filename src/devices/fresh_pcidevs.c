@@ -269,6 +269,7 @@ const vmc_fresh_def vmc_fresh_pcidevs[] = {
     { "rtl8139", vmc_fresh_rtl8139 },
     { "e1000e", vmc_fresh_e1000e },
     { "vga", vmc_fresh_vga_pci },
+    { "virtio-vga", vmc_fresh_virtio_vga },
     { "cirrus_vga", vmc_fresh_cirrus_vga },
     { "qxl", vmc_fresh_qxl },
     { "xhci", vmc_fresh_xhci },

@@ -30,6 +30,7 @@ int vmc_fresh_virtio_serial(const vmc_fresh_ctx *fc, vmc_state *st);
 
 /* fresh_display.c */
 int vmc_fresh_vga_pci(const vmc_fresh_ctx *fc, vmc_state *st);
+int vmc_fresh_virtio_vga(const vmc_fresh_ctx *fc, vmc_state *st);
 int vmc_fresh_cirrus_vga(const vmc_fresh_ctx *fc, vmc_state *st);
 int vmc_fresh_qxl(const vmc_fresh_ctx *fc, vmc_state *st);
 
