@@ -214,42 +214,63 @@ int vmc_fresh_uhci(const vmc_fresh_ctx *fc, vmc_state *st)
 #define EHCI_EST_INACTIVE 1000
 
 /* A UHCI controller is the companion of an EHCI when its masterbus names
- * one of the EHCI's buses. */
-static bool has_companions(const vmc_fresh_ctx *fc)
+ * one of the EHCI's buses; it takes its ports from firstport on
+ * (ehci_register_companion).  Sets owned[] and returns how many ports. */
+#define PORTSC_POWNER (1u << 13)
+#define UHCI_COMPANION_PORTS 2
+
+static int companion_ports(const vmc_fresh_ctx *fc, bool owned[EHCI_PORTS])
 {
-    for (size_t i = 0; i < fc->m->devices->len; i++) {
+    int n = 0;
+    memset(owned, 0, EHCI_PORTS * sizeof(bool));
+    for (size_t i = 0; i < fc->m->devices->len && fc->dev->buses; i++) {
         vmc_mdev *d = g_ptr_array_index(fc->m->devices, i);
         const char *master = d->opts ? vmc_qopts_get(d->opts, "masterbus") : NULL;
-        if (!master || !fc->dev->buses) {
+        if (!master) {
             continue;
         }
         for (guint b = 0; b < fc->dev->buses->len; b++) {
             vmc_mbus *bus = g_ptr_array_index(fc->dev->buses, b);
-            if (strcmp(bus->name, master) == 0) {
-                return true;
+            if (strcmp(bus->name, master) != 0) {
+                continue;
+            }
+            int64_t first = vmc_mdev_prop_int(d, "firstport", 0);
+            for (int64_t p = first; p < first + UHCI_COMPANION_PORTS; p++) {
+                if (p >= 0 && p < EHCI_PORTS && !owned[p]) {
+                    owned[p] = true;
+                    n++;
+                }
             }
         }
     }
-    return false;
+    return n;
 }
 
-/* An EHCI (usb-ehci, ich9-usb-ehci1/2) without companion controllers,
- * after ehci_reset(). */
+/* An EHCI (usb-ehci, ich9-usb-ehci1/2) after ehci_reset(): the ports of its
+ * companion controllers (if any) handed to them (PORTSC_POWNER). */
 int vmc_fresh_ehci(const vmc_fresh_ctx *fc, vmc_state *st)
 {
-    if (!fc->dev || has_companions(fc)) {
-        return vmc_fresh_unsupported(fc, "EHCI controllers with companions");
+    if (!fc->dev) {
+        return vmc_fresh_unsupported(fc, "an EHCI without its device");
     }
+    bool owned[EHCI_PORTS];
+    companion_ports(fc, owned);
     usb_plug plugs[EHCI_PORTS];
     int n = usb_plugs(fc, true, false, plugs, EHCI_PORTS);
     if (n < 0) {
         return vmc_fresh_unsupported(fc, "these USB devices (HID, storage and hubs are modelled)");
     }
+    for (int k = 0; k < n; k++) {
+        if (plugs[k].port >= 1 && plugs[k].port <= EHCI_PORTS && owned[plugs[k].port - 1]) {
+            /* the device would sit on the companion's port */
+            return vmc_fresh_unsupported(fc, "USB devices on ports an EHCI companion owns");
+        }
+    }
     vmc_fresh_pci_device(st, "pcidev");
     vmc_fresh_u(st, EHCI_USBCMD_ITC, "ehci.usbcmd");
     vmc_fresh_u(st, EHCI_USBSTS_HALT | (n ? EHCI_USBSTS_PCD : 0), "ehci.usbsts");
     for (int i = 0; i < EHCI_PORTS; i++) {
-        uint32_t portsc = EHCI_PORTSC_PPOWER;
+        uint32_t portsc = EHCI_PORTSC_PPOWER | (owned[i] ? PORTSC_POWNER : 0);
         for (int k = 0; k < n; k++) {
             if (plugs[k].port == i + 1) {
                 portsc |= EHCI_PORTSC_CONNECT | EHCI_PORTSC_CSC;
