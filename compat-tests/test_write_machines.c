@@ -369,7 +369,8 @@ static const device_case device_cases[] = {
       "-device ich9-usb-ehci1,id=usb,addr=0x5.0x7 "
       "-device ich9-usb-uhci1,masterbus=usb.0,firstport=0,multifunction=on,addr=0x5 "
       "-device ich9-usb-uhci2,masterbus=usb.0,firstport=2,addr=0x5.0x1 "
-      "-device ich9-usb-uhci3,masterbus=usb.0,firstport=4,addr=0x5.0x2", NULL },
+      "-device ich9-usb-uhci3,masterbus=usb.0,firstport=4,addr=0x5.0x2 "
+      "-device usb-tablet,bus=usb.0,port=1 -device usb-kbd,bus=usb.0,port=4", NULL },
     /* virtio */
     { "virtio-balloon-pci", 'b', "-device virtio-balloon-pci", NULL },
     { "virtio-serial-pci", 'b',
@@ -424,7 +425,7 @@ static const device_case device_cases[] = {
     { "defaults-cdrom", 'b', "-cdrom {tmp}/d0.raw", NULL, true },
     { "defaults-hda", 'b', "-hda {tmp}/d1.raw", NULL, true },
     { "defaults-usb", 'i', "-usb -usbdevice tablet", NULL, true },
-    { "defaults-usb-q35", 'q', "-usb", NULL, true },
+    { "defaults-usb-q35", 'q', "-usb -usbdevice tablet", NULL, true },
     { "defaults-serial-parallel", 'b', "-serial null -parallel none", NULL, true },
     { "defaults-drive-ide", 'b', "-drive if=ide,id=hd,file={tmp}/d2.raw,format=raw,index=1",
       NULL, true },

@@ -76,13 +76,13 @@ typedef struct usb_plug {
 } usb_plug;
 
 /* Devices on the controller's root ports; -1 for something unmodelled. */
-static int usb_plugs(const vmc_fresh_ctx *fc, bool high_speed_ports, bool super_speed_ports,
-                     usb_plug *out, int max)
+static int hcd_plugs(const vmc_fresh_ctx *fc, const vmc_mdev *hcd, bool high_speed_ports,
+                     bool super_speed_ports, usb_plug *out, int max)
 {
     int n = 0;
     for (size_t i = 0; i < fc->m->devices->len; i++) {
         vmc_mdev *d = g_ptr_array_index(fc->m->devices, i);
-        if (hcd_of(d) != fc->dev) {
+        if (hcd_of(d) != hcd) {
             continue;
         }
         int port = root_port(d);
@@ -98,6 +98,29 @@ static int usb_plugs(const vmc_fresh_ctx *fc, bool high_speed_ports, bool super_
         n++;
     }
     return n;
+}
+
+static int usb_plugs(const vmc_fresh_ctx *fc, bool high_speed_ports, bool super_speed_ports,
+                     usb_plug *out, int max)
+{
+    return hcd_plugs(fc, fc->dev, high_speed_ports, super_speed_ports, out, max);
+}
+
+/* The EHCI whose bus a companion UHCI names in masterbus, or NULL. */
+static const vmc_mdev *companion_master(const vmc_fresh_ctx *fc)
+{
+    const char *master = fc->dev && fc->dev->opts ? vmc_qopts_get(fc->dev->opts, "masterbus")
+                                                  : NULL;
+    for (size_t i = 0; master && i < fc->m->devices->len; i++) {
+        vmc_mdev *d = g_ptr_array_index(fc->m->devices, i);
+        for (guint b = 0; d->buses && b < d->buses->len; b++) {
+            vmc_mbus *bus = g_ptr_array_index(d->buses, b);
+            if (strcmp(bus->name, master) == 0) {
+                return d;
+            }
+        }
+    }
+    return NULL;
 }
 
 /* ---- xHCI ----------------------------------------------------------------- */
@@ -176,8 +199,29 @@ int vmc_fresh_xhci(const vmc_fresh_ctx *fc, vmc_state *st)
 
 int vmc_fresh_uhci(const vmc_fresh_ctx *fc, vmc_state *st)
 {
-    usb_plug plugs[UHCI_PORTS];
-    int n = usb_plugs(fc, false, false, plugs, UHCI_PORTS);
+    usb_plug plugs[UHCI_PORTS + 6];
+    int n;
+    const vmc_mdev *ehci = companion_master(fc);
+    if (ehci) {
+        /* a companion: the devices on the EHCI ports it owns are its own
+         * (ehci_attach hands them over), at full or low speed */
+        int64_t first = vmc_fresh_prop_int(fc, NULL, "firstport", 0);
+        usb_plug all[6];
+        int m = hcd_plugs(fc, ehci, false, false, all, 6);
+        if (m < 0) {
+            return vmc_fresh_unsupported(fc, "these USB devices (HID, storage and hubs are "
+                                         "modelled)");
+        }
+        n = 0;
+        for (int k = 0; k < m; k++) {
+            if (all[k].port > first && all[k].port <= first + UHCI_PORTS) {
+                plugs[n] = all[k];
+                plugs[n++].port = all[k].port - (int)first;
+            }
+        }
+    } else {
+        n = usb_plugs(fc, false, false, plugs, UHCI_PORTS);
+    }
     if (n < 0) {
         return vmc_fresh_unsupported(fc, "these USB devices (HID, storage and hubs are modelled)");
     }
@@ -260,18 +304,17 @@ int vmc_fresh_ehci(const vmc_fresh_ctx *fc, vmc_state *st)
     if (n < 0) {
         return vmc_fresh_unsupported(fc, "these USB devices (HID, storage and hubs are modelled)");
     }
+    /* a device on a port a companion owns is the companion's (ehci_attach) */
+    int own = 0;
     for (int k = 0; k < n; k++) {
-        if (plugs[k].port >= 1 && plugs[k].port <= EHCI_PORTS && owned[plugs[k].port - 1]) {
-            /* the device would sit on the companion's port */
-            return vmc_fresh_unsupported(fc, "USB devices on ports an EHCI companion owns");
-        }
+        own += !(plugs[k].port >= 1 && plugs[k].port <= EHCI_PORTS && owned[plugs[k].port - 1]);
     }
     vmc_fresh_pci_device(st, "pcidev");
     vmc_fresh_u(st, EHCI_USBCMD_ITC, "ehci.usbcmd");
-    vmc_fresh_u(st, EHCI_USBSTS_HALT | (n ? EHCI_USBSTS_PCD : 0), "ehci.usbsts");
+    vmc_fresh_u(st, EHCI_USBSTS_HALT | (own ? EHCI_USBSTS_PCD : 0), "ehci.usbsts");
     for (int i = 0; i < EHCI_PORTS; i++) {
         uint32_t portsc = EHCI_PORTSC_PPOWER | (owned[i] ? PORTSC_POWNER : 0);
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < n && !owned[i]; k++) {
             if (plugs[k].port == i + 1) {
                 portsc |= EHCI_PORTSC_CONNECT | EHCI_PORTSC_CSC;
             }
