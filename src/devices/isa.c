@@ -10,6 +10,7 @@
  *   mc146818rtc  hw/rtc/mc146818rtc.c
  *   i8254        hw/timer/i8254_common.c
  *   pcspk        hw/audio/pcspk.c
+ *   kvmclock     hw/i386/kvm/clock.c (KVM only)
  *   port92       hw/i386/port92.c
  *   vmmouse      hw/i386/vmmouse.c
  * isa_input.c and isa_misc.c hold the rest of the group (isa_models.h);
@@ -216,6 +217,26 @@ static const vmc_vmsd vmsd_pit = {
     .fields = pit_fields,
 };
 
+/* ---- kvmclock (hw/i386/kvm/clock.c; KVM only) ---------------------------- */
+
+static const vmc_field kvmclock_reliable_fields[] = {
+    VMC_BOOL("clock_is_reliable"),
+    VMC_END,
+};
+static const vmc_vmsd vmsd_kvmclock_reliable = {
+    .name = "kvmclock/clock_is_reliable", .version_id = 1, .minimum_version_id = 1,
+    .fields = kvmclock_reliable_fields, .needed = "kvmclock_clock_is_reliable_needed",
+};
+static const vmc_vmsd *const kvmclock_subsections[] = { &vmsd_kvmclock_reliable, NULL };
+static const vmc_field kvmclock_fields[] = {
+    VMC_UINT64("clock"),
+    VMC_END,
+};
+static const vmc_vmsd vmsd_kvmclock = {
+    .name = "kvmclock", .version_id = 1, .minimum_version_id = 1,
+    .fields = kvmclock_fields, .subsections = kvmclock_subsections,
+};
+
 /* ---- pcspk, port92, vmmouse -------------------------------------------- */
 
 static const vmc_field pcspk_fields[] = {
@@ -258,6 +279,7 @@ const vmc_vmsd *const vmc_vmsds_isa[] = {
     &vmsd_rtc,
     &vmsd_pit,
     &vmsd_pcspk,
+    &vmsd_kvmclock,
     &vmc_vmsd_ps2kbd,
     &vmc_vmsd_ps2mouse,
     &vmc_vmsd_pckbd,

@@ -6,6 +6,8 @@
  */
 #include "devices/cpu_isa_hooks.h"
 
+#include <string.h>
+
 #define HPET_MIN_TIMERS 3
 #define HPET_MAX_TIMERS 32
 #define HPET_CFG_ENABLE 1
@@ -80,6 +82,15 @@ static bool pcspk_migrate_needed(const vmc_hook_ctx *ctx, int version_id)
     (void)version_id;
     /* TODO(machine model): migrate from ctx->device */
     return true;
+}
+
+/* PROPERTY: kvmclock "x-mach-use-reliable-get-clock" (off for pc-*-2.8 and
+ * older); 7.2 default: on. */
+static bool kvmclock_clock_is_reliable_needed(const vmc_hook_ctx *ctx, int version_id)
+{
+    (void)version_id;
+    const char *v = vmc_hook_device_prop(ctx, "x-mach-use-reliable-get-clock");
+    return !v || !strcmp(v, "on") || !strcmp(v, "true");
 }
 
 /* ---- ps2kbd, pckbd ----------------------------------------------------- */
@@ -198,6 +209,7 @@ const vmc_hook_def vmc_hooks_isa[] = {
     { "fdc_fifo_size", VMC_HOOK_COUNT, NULL, fdc_fifo_size },
     NEEDED(hpet_rtc_irq_level_needed),
     NEEDED(hpet_offset_needed),
+    NEEDED(kvmclock_clock_is_reliable_needed),
     NEEDED(rtc_irq_reinject_on_ack_count_needed),
     NEEDED(pcspk_migrate_needed),
     NEEDED(ps2_keyboard_ledstate_needed),

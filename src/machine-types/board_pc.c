@@ -51,6 +51,23 @@ static vmc_mdev *root_pci_device(vmc_model *m, vmc_mbus *root, const char *type,
     return d;
 }
 
+/*
+ * kvmclock_create (hw/i386/kvm/clock.c), after the CPUs: under KVM, on
+ * types that always create it, else when the CPU has the kvmclock feature.
+ */
+static void register_kvmclock(vmc_model *m)
+{
+    const char *accel = vmc_cmdline_accel(m->cl);
+    /* -accel kvm, or a list kvm:tcg whose first choice is kvm */
+    if (!accel || strncmp(accel, "kvm", 3) != 0 || (accel[3] && accel[3] != ':') ||
+        !class_bool(m, "kvmclock_enabled", true)) {
+        return;
+    }
+    if (class_bool(m, "kvmclock_create_always", true) || m->cpu.kvmclock) {
+        vmc_model_register(m, NULL, "kvmclock", 1, -1, -1, VMC_PRI_DEFAULT, true);
+    }
+}
+
 static void register_cpus(vmc_model *m)
 {
     for (unsigned i = 0; i < m->smp_cpus; i++) {
@@ -167,6 +184,7 @@ static int build_q35(vmc_model *m)
                 machine_opt_bool(m, "acpi", true);
     add_board_ram(m, acpi && class_bool(m, "has_acpi_build", true));   /* pc_memory_init */
     register_cpus(m);
+    register_kvmclock(m);
     vmc_model_register(m, NULL, "fw_cfg", vmsd_version("fw_cfg", 2), 0, -1, VMC_PRI_DEFAULT, true);
     vmc_mbus *root = vmc_model_new_bus(m, NULL, "pcie.0", VMC_BUS_PCIE);
     root->pci_root_path = g_strdup(short_root_bus(m, "q35-pcihost") ? "0000" : "0000:00");
@@ -229,6 +247,7 @@ static int build_i440fx(vmc_model *m)
                 machine_opt_bool(m, "acpi", true);
     add_board_ram(m, acpi && class_bool(m, "has_acpi_build", true));   /* pc_memory_init */
     register_cpus(m);
+    register_kvmclock(m);
     vmc_model_register(m, NULL, "fw_cfg", vmsd_version("fw_cfg", 2), 0, -1, VMC_PRI_DEFAULT, true);
     vmc_mbus *root = vmc_model_new_bus(m, NULL, "pci.0", VMC_BUS_PCI);
     root->pci_root_path = g_strdup(short_root_bus(m, "i440FX-pcihost") ? "0000" : "0000:00");

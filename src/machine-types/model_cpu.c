@@ -30,6 +30,9 @@ static bool *feature_slot(vmc_model_cpu *c, const char *name)
     if (!strcmp(name, "monitor")) {
         return &c->monitor;
     }
+    if (!strcmp(name, "kvmclock")) {
+        return &c->kvmclock;
+    }
     return NULL;
 }
 
@@ -149,6 +152,7 @@ int vmc_model_resolve_cpu(vmc_model *m)
                               .stepping = cm->stepping, .apic = cm->apic, .mce = cm->mce,
                               .mca = cm->mca, .monitor = cm->monitor };
     }
+    c->kvmclock = true;   /* kvm_default_props turn it on under KVM */
     char *type = g_strconcat(name, CPU_TYPE_SUFFIX, NULL);
     c->name = vmc_model_str(m, name);
     c->type = vmc_model_str(m, type);

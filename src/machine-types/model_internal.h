@@ -61,6 +61,7 @@ typedef struct vmc_model_cpu {
     const char *type;                /* its QOM type, e.g. "Skylake-Client-x86_64-cpu" */
     int64_t family, model, stepping; /* CPUID.1:EAX */
     bool apic, mce, mca, monitor;    /* CPUID.1 feature bits */
+    bool kvmclock;                   /* the kvmclock paravirt feature (KVM) */
 } vmc_model_cpu;
 
 struct vmc_model {

@@ -1095,7 +1095,7 @@ int vmc_preflight_models(vmc_preflight **out, const vmc_model *source, const vmc
     }
     if (rc) {
         char why[512];
-        snprintf(why, sizeof(why), "%s", vmc_error_last()->message);
+        snprintf(why, sizeof(why), "%.500s", vmc_error_last()->message);
         vmc_error_clear();
         add(p, VMC_SEV_INFO, "section", NULL, -1, NULL, -1, NULL, NULL,
             "the source's fresh state is not fully modelled (%s): its sections are compared by "
