@@ -47,6 +47,9 @@ typedef struct scenario {
 #define RP3 "-device pcie-root-port,id=rp3,chassis=3,slot=3,addr=3"
 #define RNG_IN_RP3 "{\"driver\": \"virtio-rng-pci\", \"bus\": \"rp3\", \"id\": \"rng0\"}"
 
+#define NUMA2 "-object memory-backend-ram,id=m0,size=32M -object memory-backend-ram,id=m1," \
+              "size=32M -numa node,memdev=m0,cpus=0 -numa node,memdev=m1,cpus=1"
+
 static const scenario scenarios[] = {
     { "same-q35-rootport-rng", "pc-q35-7.2",
       "-m 64 -device pcie-root-port,id=rp1,chassis=1,slot=1 -device virtio-rng-pci,bus=rp1",
@@ -76,6 +79,11 @@ static const scenario scenarios[] = {
     { "nic-model-differs", "pc-i440fx-7.2", "-m 64 -device e1000,addr=5", "pc-i440fx-7.2",
       "-m 64 -device rtl8139,addr=5", 0, NULL },
     { "smp-differs", "pc-q35-7.2", "-m 64 -smp 2", "pc-q35-7.2", "-m 64 -smp 1", 0, NULL },
+    /* NUMA nodes' memory backends are the RAM blocks */
+    { "numa-same", "pc-q35-7.2", "-m 64 -smp 2 " NUMA2, "pc-q35-7.2", "-m 64 -smp 2 " NUMA2,
+      0, NULL },
+    { "numa-to-flat", "pc-q35-7.2", "-m 64 -smp 2 " NUMA2, "pc-q35-7.2", "-m 64 -smp 2", 0,
+      NULL },
     { "same-smp2-ran", "pc-q35-7.2", "-m 64 -smp 2 -device qemu-xhci -device ich9-intel-hda",
       "pc-q35-7.2", "-m 64 -smp 2 -device qemu-xhci -device ich9-intel-hda", 500, NULL },
     { "unmigratable-on-dest", "pc-q35-7.2", "-m 64", "pc-q35-7.2",

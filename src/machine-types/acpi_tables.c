@@ -237,6 +237,13 @@ static int gather_memory(vmc_acpi_info *in)
 {
     vmc_model *m = in->m;
     const vmc_qopts *mem = vmc_cmdline_memory(m->cl);
+    for (size_t i = 0; i < vmc_cmdline_legacy_count(m->cl); i++) {
+        if (strcmp(vmc_cmdline_legacy_option(m->cl, i), "numa") == 0) {
+            return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, "-numa",
+                                 "ACPI tables: NUMA (SRAT, SLIT, the CPUs' _PXM) is not "
+                                 "modelled");
+        }
+    }
     if (vmc_qopts_get(mem, "slots") || vmc_qopts_get(mem, "maxmem")) {
         return vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, "-m",
                              "ACPI tables: memory hotplug (-m slots=/maxmem=) is not modelled");

@@ -230,7 +230,7 @@ int vmc_board_defaults_early(vmc_model *m)
     /* options that do not create devices, or whose devices are modelled */
     static const char *const known[] = {
         "vga", "serial", "parallel", "net", "nic", "usb", "usbdevice", "cdrom", "hda", "hdb",
-        "hdc", "hdd", "monitor", "mon", NULL,
+        "hdc", "hdd", "monitor", "mon", "numa", NULL,
     };
     for (size_t i = 0; i < vmc_cmdline_legacy_count(m->cl); i++) {
         const char *opt = vmc_cmdline_legacy_option(m->cl, i);

@@ -139,9 +139,20 @@ static void register_smbus(vmc_model *m)
 
 static void add_board_ram(vmc_model *m, bool acpi)
 {
-    /* default_ram_id "pc.ram", or the machine's memory-backend */
-    const char *ram = m->ram_backend ? vmc_model_ram_block_name(m, m->ram_backend) : "pc.ram";
-    vmc_model_add_ram_block(m, ram, m->ram_size, m->ram_size, false, NULL);
+    if (m->numa_backends) {
+        /* the NUMA nodes' memory backends */
+        for (guint i = 0; i < m->numa_backends->len; i++) {
+            const vmc_qopts *b = g_ptr_array_index(m->numa_backends, i);
+            uint64_t size;
+            vmc_model_memory_backend(m, vmc_qopts_get(b, "id"), &size);
+            vmc_model_add_ram_block(m, vmc_model_ram_block_name(m, b), size, size, false, NULL);
+        }
+    } else {
+        /* default_ram_id "pc.ram", or the machine's memory-backend */
+        const char *ram = m->ram_backend ? vmc_model_ram_block_name(m, m->ram_backend)
+                                         : "pc.ram";
+        vmc_model_add_ram_block(m, ram, m->ram_size, m->ram_size, false, NULL);
+    }
     /* firmware= of the machine options (bios-256k.bin since 1.x), else bios.bin */
     const char *fw = vmc_qopts_get(vmc_cmdline_machine(m->cl), "firmware");
     if (!fw && vmc_machine_type_option(m->mt, "firmware", &fw) != 0) {

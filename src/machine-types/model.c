@@ -55,6 +55,9 @@ void vmc_model_free(vmc_model *m)
     if (m->entries) {
         g_ptr_array_free(m->entries, TRUE);
     }
+    if (m->numa_backends) {
+        g_ptr_array_free(m->numa_backends, TRUE);
+    }
     if (m->sections) {
         g_ptr_array_free(m->sections, TRUE);
     }
@@ -411,6 +414,81 @@ const char *vmc_model_ram_block_name(vmc_model *m, const vmc_qopts *backend)
     return r;
 }
 
+/*
+ * -numa node,memdev=ID: the guest RAM is the nodes' memory backends, each
+ * its own RAM block (numa.c registers them), in -object order; together
+ * they make -m (a node without memdev has none).  Without any memdev (on
+ * 5.1+ types) the RAM stays "pc.ram".
+ */
+static int numa_memory(vmc_model *m, bool have_m)
+{
+    size_t with = 0;
+    uint64_t total = 0;
+    GHashTable *used = g_hash_table_new(g_str_hash, g_str_equal);
+    int rc = 0;
+    for (size_t i = 0; i < vmc_cmdline_legacy_count(m->cl) && !rc; i++) {
+        if (strcmp(vmc_cmdline_legacy_option(m->cl, i), "numa") != 0) {
+            continue;
+        }
+        vmc_qopts *o;
+        if (vmc_qopts_parse(&o, vmc_cmdline_legacy_arg(m->cl, i), "type")) {
+            g_hash_table_destroy(used);
+            return vmc_error_set(VMC_EUSAGE, -1, NULL, "-numa", "qemu-system-x86_64: -numa: "
+                                 "invalid option");
+        }
+        const char *type = vmc_qopts_get(o, "type");
+        if (type && !strcmp(type, "node")) {
+            const char *memdev = vmc_qopts_get(o, "memdev");
+            if (vmc_qopts_get(o, "mem")) {
+                rc = vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, "-numa",
+                                   "not modelled: -numa node,mem= (legacy NUMA memory)");
+            } else if (memdev) {
+                uint64_t size;
+                if (!vmc_model_memory_backend(m, memdev, &size)) {
+                    /* (QEMU's words for a backend it cannot find) */
+                    rc = vmc_error_set(VMC_EUSAGE, -1, NULL, "-numa",
+                                       "qemu-system-x86_64: -numa %s: memdev=%s is ambiguous",
+                                       vmc_cmdline_legacy_arg(m->cl, i), memdev);
+                } else {
+                    with++;
+                    total += size;
+                    g_hash_table_add(used, (gpointer)vmc_model_str(m, memdev));
+                }
+            }
+        } else if (!type || (strcmp(type, "dist") != 0 && strcmp(type, "cpu") != 0)) {
+            /* hmat-lb, hmat-cache: ACPI only, but with -machine hmat=on */
+            rc = vmc_error_set(VMC_EUNSUPPORTED, -1, NULL, "-numa",
+                               "not modelled: -numa %s", type ? type : "");
+        }
+        vmc_qopts_free(o);
+    }
+    if (!rc && with) {
+        if (!have_m) {
+            m->ram_size = total;
+        }
+        if (total != m->ram_size) {
+            rc = vmc_error_set(VMC_EUSAGE, -1, NULL, "-numa",
+                               "qemu-system-x86_64: total memory for NUMA nodes (0x%llx) should "
+                               "equal RAM size (0x%llx)", (unsigned long long)total,
+                               (unsigned long long)m->ram_size);
+        }
+        /* the backends in -object order: the order QEMU allocated them in */
+        for (size_t i = 0; !rc && i < vmc_cmdline_backend_count(m->cl); i++) {
+            const vmc_qopts *b = vmc_cmdline_backend(m->cl, i);
+            const char *id = vmc_qopts_get(b, "id");
+            if (!strcmp(vmc_cmdline_backend_kind(m->cl, i), "object") && id &&
+                g_hash_table_contains(used, id)) {
+                if (!m->numa_backends) {
+                    m->numa_backends = g_ptr_array_new();
+                }
+                g_ptr_array_add(m->numa_backends, (gpointer)b);
+            }
+        }
+    }
+    g_hash_table_destroy(used);
+    return rc;
+}
+
 static int setup_machine(vmc_model *m, const vmc_model_options *opts)
 {
     int rc;
@@ -461,6 +539,9 @@ static int setup_machine(vmc_model *m, const vmc_model_options *opts)
     if (size && parse_size(size, 1ull << 20, &m->ram_size) != 0) {
         return vmc_error_set(VMC_EUSAGE, -1, NULL, "-m",
                              "qemu-system-x86_64: -m %s: invalid size", size);
+    }
+    if ((rc = numa_memory(m, size != NULL))) {
+        return rc;
     }
     /* -machine memory-backend=ID: guest RAM is that backend's */
     const char *memdev = vmc_qopts_get(vmc_cmdline_machine(m->cl), "memory-backend");

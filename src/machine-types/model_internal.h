@@ -81,6 +81,7 @@ struct vmc_model {
     GStringChunk *strings;
     uint64_t ram_size;               /* -m */
     const vmc_qopts *ram_backend;    /* -machine memory-backend=ID's -object, else NULL */
+    GPtrArray *numa_backends;        /* -numa node,memdev= objects (-object order), or NULL */
     unsigned smp_cpus, max_cpus;
     vmc_model_cpu cpu;               /* -cpu */
     bool send_configuration, send_section_footer, suppress_vmdesc, store_global_state;
