@@ -612,6 +612,14 @@ static void test_cpu_models(void **state)
         assert_true(vmc_machine_types_cpu_property(h, some[i]));
         assert_true(vmc_machine_types_cpu_property(b, some[i]));
     }
+    /* and its -device names */
+    static const char *const devs[] = { "vmcoreinfo", "vfio-pci", "e1000", "qxl-vga", NULL };
+    for (size_t i = 0; devs[i]; i++) {
+        assert_int_equal(vmc_machine_types_device_known(h, devs[i]), 1);
+        assert_int_equal(vmc_machine_types_device_known(b, devs[i]), 1);
+    }
+    assert_int_equal(vmc_machine_types_device_known(h, "igb"), 0);
+    assert_int_equal(vmc_machine_types_device_known(b, "igb"), 0);
     printf("%zu CPU models agree\n", n);
     vmc_machine_types_free(b);
     vmc_machine_types_free(h);

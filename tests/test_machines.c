@@ -132,6 +132,11 @@ static void test_builtin(void **state)
     assert_true(vmc_machine_types_cpu_property(set, "sse4.1"));
     assert_true(vmc_machine_types_cpu_property(set, "sse4-1"));
     assert_false(vmc_machine_types_cpu_property(set, "sse9"));
+    /* -device names of QEMU 7.2 (its -device help): vmcoreinfo and vfio-pci
+     * exist; igb came with 8.0 (QEMU 7.2 refuses it, corpus xver) */
+    assert_int_equal(vmc_machine_types_device_known(set, "vmcoreinfo"), 1);
+    assert_int_equal(vmc_machine_types_device_known(set, "vfio-pci"), 1);
+    assert_int_equal(vmc_machine_types_device_known(set, "igb"), 0);
     vmc_machine_types_free(set);
 }
 
@@ -525,6 +530,22 @@ static void expect_bad(const char *json, int code, const char *needle)
     }
 }
 
+/* A device QEMU has but vmcompat does not model is "not modelled", never
+ * QEMU's "not a valid device model name" (which is for names it lacks). */
+static void test_device_names(void **state)
+{
+    (void)state;
+    const char *known[] = { "-M", "pc-q35-7.2", "-nodefaults", "-device", "vmcoreinfo" };
+    vmc_model *m = NULL;
+    assert_int_equal(vmc_model_build(&m, 5, known, NULL), VMC_EUNSUPPORTED);
+    assert_non_null(strstr(vmc_error_last()->message, "not modelled"));
+    const char *unknown[] = { "-M", "pc-q35-7.2", "-nodefaults", "-device", "igb,netdev=n0" };
+    assert_int_equal(vmc_model_build(&m, 5, unknown, NULL), VMC_EUSAGE);
+    assert_string_equal(vmc_error_last()->message,
+                        "qemu-system-x86_64: -device igb,netdev=n0: 'igb' is not a valid device "
+                        "model name");
+}
+
 static void test_bad_tables(void **state)
 {
     (void)state;
@@ -784,6 +805,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin),
+        cmocka_unit_test(test_device_names),
         cmocka_unit_test(test_class_fields),
         cmocka_unit_test(test_compat_chain),
         cmocka_unit_test(test_effective_inheritance),

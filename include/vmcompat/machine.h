@@ -252,6 +252,10 @@ const char *vmc_machine_types_parent(const vmc_machine_types *set, const char *t
  * tables' parent chains; interfaces are not modelled). */
 bool vmc_machine_types_is_a(const vmc_machine_types *set, const char *type, const char *ancestor);
 
+/* Whether the binary has a -device of that name (its `-device help`): 1 yes,
+ * 0 no, -1 unknown (tables without "device_types"). */
+int vmc_machine_types_device_known(const vmc_machine_types *set, const char *name);
+
 /* ---- CPU models (-cpu) ----------------------------------------------------- */
 
 /* What the tables record of a CPU model: the CPUID identity and the feature

@@ -303,8 +303,10 @@ static int add_cli_device(vmc_model *m, const vmc_qopts *o)
     const char *type = vmc_qopts_get(o, "driver");
     const vmc_devmodel *dm = vmc_devmodel_find(type);
     if (!dm) {
-        if (!vmc_machine_types_parent(m->types, type) &&
-            !vmc_machine_types_is_a(m->types, type, "device")) {
+        /* QEMU's refusal only for a name the binary does not have */
+        int known = vmc_machine_types_device_known(m->types, type);
+        if (known == 0 || (known < 0 && !vmc_machine_types_parent(m->types, type) &&
+                           !vmc_machine_types_is_a(m->types, type, "device"))) {
             return vmc_error_set(VMC_EUSAGE, -1, NULL, type,
                                  "qemu-system-x86_64: -device %s: '%s' is not a valid device "
                                  "model name", type, type);

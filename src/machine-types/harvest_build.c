@@ -668,6 +668,16 @@ static json_object *make_doc(const bctx *b, GHashTable *entries /* name -> json 
     if (i->cpu_model_table) {
         json_object_object_add(doc, "cpu_models", json_object_get(i->cpu_model_table));
     }
+    if (i->device_bus && g_hash_table_size(i->device_bus)) {
+        /* every -device name of the binary (`-device help`), sorted */
+        GList *names = g_list_sort(g_hash_table_get_keys(i->device_bus), (GCompareFunc)strcmp);
+        json_object *dt = json_object_new_array();
+        for (GList *l = names; l; l = l->next) {
+            json_object_array_add(dt, json_object_new_string(l->data));
+        }
+        g_list_free(names);
+        json_object_object_add(doc, "device_types", dt);
+    }
     return doc;
 }
 

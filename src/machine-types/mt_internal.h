@@ -100,6 +100,7 @@ struct vmc_machine_types {
     GHashTable *cpu_models;        /* -cpu name -> vmc_cpu_model (NULL: not in the tables) */
     GPtrArray *cpu_model_list;     /* the same, in the file's order */
     GHashTable *cpu_props;         /* property names of a CPU model (set) */
+    GHashTable *device_types;      /* every -device name of the binary (set), or NULL */
 };
 
 /* Flatten mt's compat and board entries from its base chain (once; thread

@@ -1042,6 +1042,14 @@ const vmc_cpu_model *vmc_machine_types_cpu_model_at(const vmc_machine_types *set
     return i < vmc_machine_types_cpu_model_count(set) ? set->cpu_model_list->pdata[i] : NULL;
 }
 
+int vmc_machine_types_device_known(const vmc_machine_types *set, const char *name)
+{
+    if (!set || !set->device_types || !name) {
+        return -1;
+    }
+    return g_hash_table_contains(set->device_types, name) ? 1 : 0;
+}
+
 bool vmc_machine_types_cpu_property(const vmc_machine_types *set, const char *name)
 {
     return set && set->cpu_props && name && g_hash_table_contains(set->cpu_props, name);
@@ -1051,7 +1059,8 @@ static int parse_root(mt_ctx *c, json_object *root)
 {
     static const char *const keys[] = { "$schema", "format", "format_version", "qemu",
                                         "provenance", "compat_sets", "accel_compat_props",
-                                        "machines", "types", "absent_types", "cpu_models", NULL };
+                                        "machines", "types", "absent_types", "cpu_models",
+                                        "device_types", NULL };
     vmc_machine_types *set = c->set;
     int rc = check_members(c, root, "$", keys);
     if (rc) {
@@ -1119,6 +1128,22 @@ static int parse_root(mt_ctx *c, json_object *root)
     if (cpus && (rc = parse_cpu_models(c, cpus))) {
         return rc;
     }
+    json_object *devs = member(root, "device_types");
+    if (devs) {
+        if (!json_object_is_type(devs, json_type_array)) {
+            return bad(c, "$.device_types", "expected an array");
+        }
+        set->device_types = g_hash_table_new(g_str_hash, g_str_equal);
+        for (size_t i = 0; i < json_object_array_length(devs); i++) {
+            char p[512];
+            const char *s;
+            if ((rc = get_name(c, json_object_array_get_idx(devs, i),
+                               path_index(p, sizeof(p), "$.device_types", i), &s))) {
+                return rc;
+            }
+            g_hash_table_add(set->device_types, (gpointer)s);
+        }
+    }
     json_object *accels = member(root, "accel_compat_props");
     if (accels && (rc = parse_accels(c, accels))) {
         return rc;
@@ -1175,6 +1200,9 @@ void vmc_machine_types_free(vmc_machine_types *set)
     }
     if (set->cpu_model_list) {
         g_ptr_array_free(set->cpu_model_list, TRUE);
+    }
+    if (set->device_types) {
+        g_hash_table_destroy(set->device_types);
     }
     vmc_arena_free(set->arena);
     g_mutex_clear(&set->props_lock);
