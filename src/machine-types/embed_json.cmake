@@ -1,10 +1,18 @@
 # cmake -DIN=<json> -DOUT=<inc> -P embed_json.cmake
-# Writes IN as a C byte array (vmc_mt_builtin_json, NUL-terminated) and its
-# length (vmc_mt_builtin_json_len, without the NUL).
+# Writes IN, without its line breaks and indentation, as a C byte array
+# (vmc_mt_builtin_json, NUL-terminated) and its length
+# (vmc_mt_builtin_json_len, without the NUL).
 if(NOT IN OR NOT OUT)
   message(FATAL_ERROR "usage: cmake -DIN=file.json -DOUT=file.inc -P embed_json.cmake")
 endif()
-file(READ ${IN} _hex HEX)
+# A newline in JSON text is always whitespace between tokens (strings cannot
+# hold one raw), so each newline and the indentation after it can go: less
+# text for the parser at every start of the program.
+file(READ ${IN} _text)
+string(REGEX REPLACE "\n *" "" _text "${_text}")
+file(WRITE ${OUT}.json "${_text}")
+file(READ ${OUT}.json _hex HEX)
+file(REMOVE ${OUT}.json)
 string(LENGTH "${_hex}" _n)
 math(EXPR _len "${_n} / 2")
 # 16 bytes (32 hex digits) per line keeps the file easy on compilers and tools.
