@@ -139,6 +139,7 @@ void vmc_reader_set_section_decoder(vmc_reader *r, vmc_section_decoder_fn fn, vo
 {
     r->section_decoder = fn;
     r->section_decoder_opaque = opaque;
+    r->vmdesc_lazy = fn != NULL;
 }
 
 int vmc_device_state_read(vmc_reader *r, vmc_sec_info *sec, vmc_event *ev)
@@ -176,7 +177,8 @@ int vmc_device_state_read(vmc_reader *r, vmc_sec_info *sec, vmc_event *ev)
     }
     vmc_value *value = NULL;
     const char *described_by = NULL;
-    const vmc_vd_device *entry = match_vmdesc(r, sec);
+    /* lazy mode: the vmdesc waits until a section needs it */
+    const vmc_vd_device *entry = r->vmdesc_pending ? NULL : match_vmdesc(r, sec);
     if (r->section_decoder && r->footers_seen && !r->footers_missing) {
         /* QEMU's own test of a section read: its footer comes next */
         vmc_decode_ctx try = dc;
@@ -186,10 +188,24 @@ int vmc_device_state_read(vmc_reader *r, vmc_sec_info *sec, vmc_event *ev)
             vmc_be32(mem + try.cur.pos + 1) == sec->id) {
             dc.cur.pos = try.cur.pos;
             described_by = "decoder";
+            if (r->vmdesc_pending) {
+                if (!r->decoder_sections) {
+                    r->decoder_sections = g_ptr_array_new_with_free_func(g_free);
+                }
+                g_ptr_array_add(r->decoder_sections,
+                                g_strdup_printf("%s\x1f%u", sec->idstr, sec->instance_id));
+            }
         } else {
             vmc_error_clear();
             value = NULL;
         }
+    }
+    if (!described_by && r->vmdesc_pending) {
+        /* the decoder could not read it: the stream's own description now */
+        if ((rc = vmc_reader_vmdesc_ensure(r))) {
+            return rc;
+        }
+        entry = match_vmdesc(r, sec);
     }
     if (described_by) {
         /* read by the section decoder */

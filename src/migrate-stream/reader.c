@@ -106,6 +106,10 @@ void vmc_reader_free(vmc_reader *r)
     vmc_arena_free(r->arena);
     vmc_vmdesc_free(r->vmdesc);
     free(r->vmdesc_used);
+    g_free(r->vmdesc_pending);
+    if (r->decoder_sections) {
+        g_ptr_array_free(r->decoder_sections, TRUE);
+    }
     free(r);
 }
 
@@ -131,6 +135,7 @@ bool vmc_reader_has_footers(const vmc_reader *r)
 
 const vmc_vmdesc *vmc_reader_vmdesc(const vmc_reader *r)
 {
+    vmc_reader_vmdesc_ensure((vmc_reader *)r);   /* parse what lazy mode only located */
     return r->vmdesc;
 }
 
@@ -447,7 +452,8 @@ static int read_after_eof(vmc_reader *r, vmc_event *ev)
                         (unsigned long long)ev->offset, len, (long long)jgot);
     }
     vmc_source_consume(r->src, (size_t)jgot);
-    if (!r->vmdesc && (uint64_t)jgot == len) {
+    /* (a lazy reader's trailer was located, and nothing needed it parsed) */
+    if (!r->vmdesc && !r->vmdesc_pending && (uint64_t)jgot == len) {
         vmc_vmdesc *d;
         if (vmc_vmdesc_parse(&d, (const char *)json, len) == 0) {
             r->vmdesc = d;

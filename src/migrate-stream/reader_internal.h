@@ -76,6 +76,12 @@ struct vmc_reader {
     int64_t trailer_offset;      /* offset of the 0x06 byte, -1 unknown */
     int64_t trailer_end;         /* end of the JSON */
     vmc_arena *arena;            /* value trees */
+    /* With a section decoder the vmdesc is parsed only when a section needs
+     * it (vmc_reader_vmdesc_ensure): its JSON waits here until then. */
+    bool vmdesc_lazy;
+    char *vmdesc_pending;        /* copy of the trailer's JSON, not parsed yet */
+    size_t vmdesc_pending_len;
+    GPtrArray *decoder_sections; /* "idstr\x1finstance" the decoder read before */
     /* tried before the vmdesc: vmc_reader_set_section_decoder() */
     int (*section_decoder)(void *opaque, struct vmc_decode_ctx *dc, const vmc_sec_info *sec,
                            vmc_value **out);
@@ -91,6 +97,8 @@ int vmc_read_counted(vmc_source *src, char buf[256], const char *what);
 
 /* Locate and parse the trailer in the slurped remainder (trailer.c). */
 int vmc_reader_find_trailer(vmc_reader *r);
+/* Parse a trailer find_trailer only located (lazy mode); 0 or an error. */
+int vmc_reader_vmdesc_ensure(vmc_reader *r);
 
 /* Iterative payload records (ram.c, block.c, dirty_bitmap.c): parse one record. */
 int vmc_ram_next(vmc_reader *r, vmc_event *ev, bool *payload_done);
