@@ -268,66 +268,14 @@ typedef struct mq_pick {
     unsigned off, bit;
 } mq_pick;
 
-typedef struct mq_outcome {
-    int ok;                  /* 1 loaded, 0 refused, -1 could not run */
-    int bad_off;             /* "Bad config data: i=0x..", -1 if none */
-    int read, device_byte, cmask, wmask, w1cmask;
-    char line[200];
-} mq_outcome;
+typedef qr_verdict mq_outcome;
 
 static void mq_run_one(const char *machine, const char *const *args, const mq_stream *s,
                        int64_t file_off, unsigned bit, int idx, mq_outcome *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->ok = -1;
-    o->bad_off = -1;
-    uint8_t *copy = malloc(s->len);
-    if (!copy) {
-        return;
-    }
-    memcpy(copy, s->data, s->len);
-    copy[file_off] ^= (uint8_t)(1u << bit);
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/vmc-mq-%d-%d-XXXXXX.mig", tmp, (int)getpid(), idx);
-    int fd = mkstemps(path, 4);
-    bool written = fd >= 0 && write(fd, copy, s->len) == (ssize_t)s->len;
-    if (fd >= 0) {
-        close(fd);
-    }
-    free(copy);
-    if (!written) {
-        unlink(path);
-        snprintf(o->line, sizeof(o->line), "cannot write %.150s", path);
-        return;
-    }
     qr_config cfg = { .machine = machine, .args = args };
-    qr_load_result res;
-    if (qr_load_file(&cfg, path, &res) == 0) {
-        o->ok = res.ok ? 1 : 0;
-        for (size_t i = 0; i < res.n_error; i++) {
-            const char *l = res.error_lines[i];
-            const char *b = strstr(l, "Bad config data: i=0x");
-            unsigned off, rd, dv, cm, wm, w1;
-            if (b && o->bad_off < 0 &&
-                sscanf(b, "Bad config data: i=0x%x read: %x device: %x cmask: %x wmask: %x "
-                          "w1cmask:%x", &off, &rd, &dv, &cm, &wm, &w1) == 6) {
-                o->bad_off = (int)off;
-                o->read = (int)rd;
-                o->device_byte = (int)dv;
-                o->cmask = (int)cm;
-                o->wmask = (int)wm;
-                o->w1cmask = (int)w1;
-            }
-            if (!o->line[0]) {
-                snprintf(o->line, sizeof(o->line), "%s", l);
-            }
-        }
-    } else {
-        snprintf(o->line, sizeof(o->line), "%.190s", vmc_error_last()->message);
-    }
-    qr_load_result_free(&res);
-    unlink(path);
+    uint8_t flipped = (uint8_t)(s->data[file_off] ^ (1u << bit));
+    qr_load_patched(&cfg, s->data, s->len, (size_t)file_off, &flipped, 1, idx, o);
 }
 
 typedef struct mq_sample {

@@ -838,3 +838,70 @@ uint8_t *qr_fresh_stream(const char *machine, const char *const *args, size_t *l
     qr_free(q);
     return data;
 }
+
+void qr_load_patched(const qr_config *cfg, const uint8_t *data, size_t len, size_t off,
+                     const uint8_t *patch, size_t patch_len, int idx, qr_verdict *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->ok = -1;
+    o->bad_off = -1;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy || off > len || patch_len > len - off) {
+        free(copy);
+        snprintf(o->line, sizeof(o->line), "patch outside the stream");
+        return;
+    }
+    memcpy(copy, data, len);
+    memcpy(copy + off, patch, patch_len);
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/vmc-patched-%d-%d-XXXXXX.mig", tmp, (int)getpid(), idx);
+    int fd = mkstemps(path, 4);
+    bool written = fd >= 0 && write(fd, copy, len) == (ssize_t)len;
+    if (fd >= 0) {
+        close(fd);
+    }
+    free(copy);
+    if (!written) {
+        unlink(path);
+        snprintf(o->line, sizeof(o->line), "cannot write %.150s", path);
+        return;
+    }
+    qr_load_result res;
+    if (qr_load_file(cfg, path, &res) == 0) {
+        o->ok = res.ok ? 1 : 0;
+        for (size_t i = 0; i < res.n_error; i++) {
+            const char *l = res.error_lines[i];
+            const char *b = strstr(l, "Bad config data: i=0x");
+            unsigned bo = 0, rd = 0, dv = 0, cm = 0, wm = 0, w1 = 0;
+            if (b && o->bad_off < 0 &&
+                sscanf(b, "Bad config data: i=0x%x read: %x device: %x cmask: %x wmask: %x "
+                          "w1cmask:%x", &bo, &rd, &dv, &cm, &wm, &w1) >= 1) {
+                o->bad_off = (int)bo;
+                o->read = (int)rd;
+                o->device_byte = (int)dv;
+                o->cmask = (int)cm;
+                o->wmask = (int)wm;
+                o->w1cmask = (int)w1;
+            }
+            if (!strncmp(l, "Features ", 9) && !o->features[0]) {
+                snprintf(o->features, sizeof(o->features), "%s", l);
+            }
+            const char *d = strstr(l, "of device '");
+            if (d && !o->device[0]) {
+                snprintf(o->device, sizeof(o->device), "%s", d + strlen("of device '"));
+                char *e = strchr(o->device, '\'');
+                if (e) {
+                    *e = '\0';
+                }
+            }
+            if (!o->line[0]) {
+                snprintf(o->line, sizeof(o->line), "%s", l);
+            }
+        }
+    } else {
+        snprintf(o->line, sizeof(o->line), "%.190s", vmc_error_last()->message);
+    }
+    qr_load_result_free(&res);
+    unlink(path);
+}

@@ -99,6 +99,24 @@ int qr_migrate_to_file(qr_qemu *q, const char *file, struct json_object **info);
  */
 uint8_t *qr_fresh_stream(const char *machine, const char *const *args, size_t *len);
 
+/* What QEMU said about a stream it was asked to load (mutation tests). */
+typedef struct qr_verdict {
+    int ok;                     /* 1 loaded, 0 refused, -1 could not run */
+    int bad_off;                /* i= of "Bad config data: i=0x..", -1 if none */
+    int read, device_byte, cmask, wmask, w1cmask;   /* the rest of that line */
+    char device[96];            /* the device of "... of device '...'" */
+    char features[200];         /* a "Features ..." line (virtio) */
+    char line[200];             /* the first error line */
+} qr_verdict;
+
+/*
+ * Load data (len bytes) with patch_len bytes at off replaced by patch into
+ * a QEMU started with cfg (through a temporary file) and parse its verdict.
+ * idx makes the temporary name unique among forked workers.
+ */
+void qr_load_patched(const qr_config *cfg, const uint8_t *data, size_t len, size_t off,
+                     const uint8_t *patch, size_t patch_len, int idx, qr_verdict *out);
+
 /*
  * Poll query-migrate until its status is one of the terminal states,
  * copying it into status (size len).  Returns VMC_EIO if QEMU went away.

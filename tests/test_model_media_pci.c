@@ -552,12 +552,7 @@ typedef struct sample {
     unsigned off, bit;
 } sample;
 
-typedef struct outcome {
-    int ok;                  /* 1 loaded, 0 refused, -1 could not run */
-    int bad_off;
-    int cmask, wmask, w1cmask;
-    char line[160];
-} outcome;
+typedef qr_verdict outcome;
 
 static unsigned long long rng_state = 0x5eedull;
 
@@ -569,50 +564,10 @@ static unsigned rng(void)
 
 static void run_one(const stream *s, const target *t, const sample *sm, int idx, outcome *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->ok = -1;
-    o->bad_off = -1;
-    uint8_t *copy = malloc(s->len);
-    if (!copy) {
-        return;
-    }
-    memcpy(copy, s->data, s->len);
-    copy[t->offset + sm->off] ^= (uint8_t)(1u << sm->bit);
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/vmc-media-%d-%d-XXXXXX.mig", tmp, (int)getpid(), idx);
-    int fd = mkstemps(path, 4);
-    bool written = fd >= 0 && write(fd, copy, s->len) == (ssize_t)s->len;
-    if (fd >= 0) {
-        close(fd);
-    }
-    free(copy);
-    if (!written) {
-        unlink(path);
-        return;
-    }
     qr_config cfg = { .machine = "pc-q35-7.2", .args = MASK_ARGS };
-    qr_load_result res;
-    if (qr_load_file(&cfg, path, &res) == 0) {
-        o->ok = res.ok ? 1 : 0;
-        for (size_t i = 0; i < res.n_error; i++) {
-            const char *b = strstr(res.error_lines[i], "Bad config data: i=0x");
-            unsigned off, rd, dv, cm, wm, w1;
-            if (b && o->bad_off < 0 &&
-                sscanf(b, "Bad config data: i=0x%x read: %x device: %x cmask: %x wmask: %x "
-                          "w1cmask:%x", &off, &rd, &dv, &cm, &wm, &w1) == 6) {
-                o->bad_off = (int)off;
-                o->cmask = (int)cm;
-                o->wmask = (int)wm;
-                o->w1cmask = (int)w1;
-            }
-            if (!o->line[0]) {
-                snprintf(o->line, sizeof(o->line), "%s", res.error_lines[i]);
-            }
-        }
-    }
-    qr_load_result_free(&res);
-    unlink(path);
+    size_t at = (size_t)t->offset + sm->off;
+    uint8_t flipped = (uint8_t)(s->data[at] ^ (1u << sm->bit));
+    qr_load_patched(&cfg, s->data, s->len, at, &flipped, 1, idx, o);
 }
 
 typedef struct samples_job {

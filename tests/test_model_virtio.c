@@ -729,72 +729,15 @@ typedef struct mutation {
     const char *what;
 } mutation;
 
-typedef struct outcome {
-    int ok;                  /* 1 loaded, 0 refused, -1 could not run */
-    int bad_off;
-    char device[96];
-    char line[200];          /* first error line */
-    char features[200];      /* the "Features ..." line */
-} outcome;
+typedef qr_verdict outcome;
 
 static void run_one(const mutation *mu, int idx, outcome *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->ok = -1;
-    o->bad_off = -1;
     const stream *s = &case_streams[mu->c];
-    uint8_t *copy = malloc(s->len);
-    if (!copy) {
-        return;
-    }
-    memcpy(copy, s->data, s->len);
-    memcpy(copy + mu->off, mu->bytes, mu->nbytes);
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/vmc-virtio-%d-XXXXXX.mig", tmp, idx);
-    int fd = mkstemps(path, 4);
-    bool written = fd >= 0 && write(fd, copy, s->len) == (ssize_t)s->len;
-    if (fd >= 0) {
-        close(fd);
-    }
-    free(copy);
-    if (!written) {
-        unlink(path);
-        return;
-    }
     char **args = expand_args(cases[mu->c].args);
     qr_config cfg = { .machine = cases[mu->c].machine, .args = (const char *const *)args };
-    qr_load_result res;
-    if (qr_load_file(&cfg, path, &res) == 0) {
-        o->ok = res.ok ? 1 : 0;
-        for (size_t i = 0; i < res.n_error; i++) {
-            const char *l = res.error_lines[i];
-            const char *b = strstr(l, "Bad config data: i=0x");
-            unsigned off;
-            if (b && o->bad_off < 0 && sscanf(b, "Bad config data: i=0x%x", &off) == 1) {
-                o->bad_off = (int)off;
-            }
-            if (!strncmp(l, "Features ", 9) && !o->features[0]) {
-                snprintf(o->features, sizeof(o->features), "%s", l);
-            }
-            const char *d = strstr(l, "of device '");
-            if (d && !o->device[0]) {
-                snprintf(o->device, sizeof(o->device), "%s", d + strlen("of device '"));
-                char *e = strchr(o->device, '\'');
-                if (e) {
-                    *e = '\0';
-                }
-            }
-            if (!o->line[0]) {
-                snprintf(o->line, sizeof(o->line), "%s", l);
-            }
-        }
-    } else {
-        snprintf(o->line, sizeof(o->line), "%.150s", vmc_error_last()->message);
-    }
-    qr_load_result_free(&res);
+    qr_load_patched(&cfg, s->data, s->len, mu->off, mu->bytes, mu->nbytes, idx, o);
     free_args(args);
-    unlink(path);
 }
 
 static void mutation_run(size_t i, void *rec, void *ctx)

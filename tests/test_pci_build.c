@@ -861,14 +861,7 @@ typedef struct sample {
     unsigned off, bit;
 } sample;
 
-typedef struct outcome {
-    int ok;                  /* 1 loaded, 0 refused, -1 could not run */
-    int bad_off;             /* offset in "Bad config data: i=0x..", -1 if none */
-    /* what QEMU printed for that byte: incoming, its own config, its masks */
-    int read, device_byte, cmask, wmask, w1cmask;
-    char device[64];         /* device named in "error while loading state ..." */
-    char line[160];          /* first error line */
-} outcome;
+typedef qr_verdict outcome;
 
 static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -880,66 +873,11 @@ static unsigned rng(void)
 
 static void run_one(const stream *s, const target *t, const sample *sm, int idx, outcome *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->ok = -1;
-    o->bad_off = -1;
-    uint8_t *copy = malloc(s->len);
-    if (!copy) {
-        return;
-    }
-    memcpy(copy, s->data, s->len);
-    copy[t->q.offset + sm->off] ^= (uint8_t)(1u << sm->bit);
     /* no cmocka calls here: this runs in a forked worker */
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/vmc-pcibuild-%d-XXXXXX.mig", tmp, idx);
-    int fd = mkstemps(path, 4);
-    bool written = fd >= 0 && write(fd, copy, s->len) == (ssize_t)s->len;
-    if (fd >= 0) {
-        close(fd);
-    }
-    free(copy);
-    if (!written) {
-        unlink(path);
-        snprintf(o->line, sizeof(o->line), "cannot write %.140s", path);
-        return;
-    }
     qr_config cfg = { .machine = "pc-q35-7.2", .args = MACHINE_A_ARGS };
-    qr_load_result res;
-    if (qr_load_file(&cfg, path, &res) == 0) {
-        o->ok = res.ok ? 1 : 0;
-        for (size_t i = 0; i < res.n_error; i++) {
-            const char *l = res.error_lines[i];
-            const char *b = strstr(l, "Bad config data: i=0x");
-            if (b && o->bad_off < 0) {
-                unsigned off, rd, dv, cm, wm, w1;
-                if (sscanf(b, "Bad config data: i=0x%x read: %x device: %x cmask: %x "
-                              "wmask: %x w1cmask:%x", &off, &rd, &dv, &cm, &wm, &w1) == 6) {
-                    o->bad_off = (int)off;
-                    o->read = (int)rd;
-                    o->device_byte = (int)dv;
-                    o->cmask = (int)cm;
-                    o->wmask = (int)wm;
-                    o->w1cmask = (int)w1;
-                }
-            }
-            const char *d = strstr(l, "of device '");
-            if (d && !o->device[0]) {
-                snprintf(o->device, sizeof(o->device), "%s", d + strlen("of device '"));
-                char *e = strchr(o->device, '\'');
-                if (e) {
-                    *e = '\0';
-                }
-            }
-            if (!o->line[0]) {
-                snprintf(o->line, sizeof(o->line), "%s", l);
-            }
-        }
-    } else {
-        snprintf(o->line, sizeof(o->line), "%.150s", vmc_error_last()->message);
-    }
-    qr_load_result_free(&res);
-    unlink(path);
+    size_t at = (size_t)t->q.offset + sm->off;
+    uint8_t flipped = (uint8_t)(s->data[at] ^ (1u << sm->bit));
+    qr_load_patched(&cfg, s->data, s->len, at, &flipped, 1, idx, o);
 }
 
 /* Load every sample, jobs QEMU instances at a time (forked workers). */

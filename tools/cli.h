@@ -23,5 +23,7 @@ int cmd_pci_diff(int argc, char **argv);
 
 /* Print "vmcompat <verb>: <last error>" to stderr. */
 void cli_print_error(const char *verb);
+/* --format text|json: sets *json; false (message printed) for another value. */
+bool cli_text_or_json(const char *verb, const char *arg, bool *json);
 
 #endif

@@ -278,10 +278,7 @@ int cmd_pci_diff(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
         switch (opt) {
         case 'f':
-            if (strcmp(optarg, "json") == 0) {
-                json = true;
-            } else if (strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "vmcompat pci-diff: unknown format '%s' (text, json)\n", optarg);
+            if (!cli_text_or_json("pci-diff", optarg, &json)) {
                 return VMC_EXIT_USAGE;
             }
             break;

@@ -586,7 +586,10 @@ static void check_device_state(vmc_preflight *p, const vmc_model *dest, const vm
             "are not checked", e->pub.idstr);
         return;
     }
-    vmc_arena *arena = vmc_arena_new();
+    bool read_already = ev->u.state.described_by &&
+                        strcmp(ev->u.state.described_by, "decoder") == 0;
+    /* values of our own decode; the reader's section decoder made its own */
+    vmc_arena *arena = read_already ? NULL : vmc_arena_new();
     vmc_decode_ctx dc = {
         .arena = arena,
         .cur = { .base = ev->u.state.payload, .len = ev->u.state.payload_len,
@@ -597,7 +600,7 @@ static void check_device_state(vmc_preflight *p, const vmc_model *dest, const vm
     };
     vmc_value *v = NULL;
     int rc;
-    if (ev->u.state.described_by && strcmp(ev->u.state.described_by, "decoder") == 0) {
+    if (read_already) {
         /* the reader already read it with the destination's descriptors
          * (section_decoder below) and found the footer after it */
         v = (vmc_value *)ev->u.state.value;
